@@ -1,0 +1,1 @@
+"""Samverkan event contracts."""
