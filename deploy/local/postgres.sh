@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# PostgreSQL from the system's packages on a private port, with one database per service.
+# Usage: postgres.sh start|stop|status|clean
+COMPONENT=postgres
+. "$(dirname "$0")/lib.sh"
+
+PG_BIN="/usr/lib/postgresql/$POSTGRES_MAJOR/bin"
+# PostgreSQL refuses to run as root: as root it runs as the `postgres` user, on a data
+# directory that user can reach whatever the permissions of the checkout.
+if [ "$(id -u)" = 0 ]; then
+  PG_HOME="/var/lib/samverkan-local/$(printf '%s' "$ROOT" | md5sum | cut -c1-10)"
+  as_pg() { runuser -u postgres -- "$@"; }
+else
+  PG_HOME="$STATE/postgres"
+  as_pg() { "$@"; }
+fi
+PGDATA="$PG_HOME/data"
+SOCK="$PG_HOME/sock"
+PGLOG="$LOGS/postgres.log"
+
+ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
+
+psql_super() { as_pg "$PG_BIN/psql" -q -v ON_ERROR_STOP=1 -h "$SOCK" -p "$PG_PORT" -U postgres -d postgres "$@"; }
+
+ensure_databases() {
+  psql_super -tc "SELECT 1 FROM pg_roles WHERE rolname = '$PG_USER'" | grep -q 1 ||
+    psql_super -c "CREATE ROLE $PG_USER LOGIN PASSWORD '$PG_PASSWORD'"
+  local svc db
+  for svc in $SERVICES; do
+    db="samverkan_$svc"
+    psql_super -tc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 ||
+      psql_super -c "CREATE DATABASE $db OWNER $PG_USER"
+  done
+}
+
+start() {
+  [ -x "$PG_BIN/postgres" ] || die "PostgreSQL $POSTGRES_MAJOR is not installed (apt-get install postgresql-$POSTGRES_MAJOR); run deploy/local/bootstrap.sh"
+  if ready; then say "already running on 127.0.0.1:$PG_PORT"; ensure_databases; return 0; fi
+  mkdir -p "$PG_HOME" "$SOCK"
+  touch "$PGLOG"
+  if [ "$(id -u)" = 0 ]; then chown -R postgres: "$PG_HOME" "$PGLOG"; fi
+  if [ ! -f "$PGDATA/PG_VERSION" ]; then
+    say "initialising $PGDATA"
+    as_pg "$PG_BIN/initdb" -D "$PGDATA" -U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+    cat >>"$PGDATA/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$SOCK'
+max_connections = 200
+shared_buffers = 128MB
+fsync = on
+CONF
+  fi
+  as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGLOG" -o "-p $PG_PORT" -w -t 60 start >/dev/null
+  wait_until 30 "PostgreSQL" ready || { tail -20 "$PGLOG"; die "PostgreSQL did not start"; }
+  ensure_databases
+}
+
+stop() {
+  if [ -f "$PGDATA/postmaster.pid" ]; then
+    as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null && say "stopped"
+  else
+    say "not running"
+  fi
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) ready ;;
+  clean) stop; rm -rf "$PG_HOME"; say "state removed" ;;
+  *) die "usage: $0 start|stop|status|clean" ;;
+esac

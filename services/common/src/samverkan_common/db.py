@@ -1,0 +1,18 @@
+"""PostgreSQL connection pool, made in a service's lifespan (never at import time)."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from samverkan_common.settings import ServiceSettings
+
+
+async def create_pool(settings: ServiceSettings) -> asyncpg.Pool:
+    """Open a pool to the service's own database; fails fast when it is unreachable."""
+    return await asyncpg.create_pool(
+        dsn=settings.database_dsn,
+        min_size=1,
+        max_size=settings.database_pool_size,
+        timeout=10,
+        command_timeout=30,
+    )
