@@ -24,8 +24,8 @@ def load(path: Path) -> list[dict[str, Any]]:
     return topics
 
 
-async def connect(bootstrap: str, timeout: float) -> AIOKafkaAdminClient:
-    deadline = time.monotonic() + timeout
+async def connect(bootstrap: str, wait_seconds: float) -> AIOKafkaAdminClient:
+    deadline = time.monotonic() + wait_seconds
     while True:
         admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
         try:
@@ -40,9 +40,9 @@ async def connect(bootstrap: str, timeout: float) -> AIOKafkaAdminClient:
             return admin
 
 
-async def ensure(bootstrap: str, path: Path, timeout: float) -> None:
+async def ensure(bootstrap: str, path: Path, wait_seconds: float) -> None:
     wanted = load(path)
-    admin = await connect(bootstrap, timeout)
+    admin = await connect(bootstrap, wait_seconds)
     try:
         existing = set(await admin.list_topics())
         new = [
@@ -58,14 +58,14 @@ async def ensure(bootstrap: str, path: Path, timeout: float) -> None:
         if new:
             await admin.create_topics(new)
         changed = [
-                ConfigResource(
-                    ConfigResourceType.TOPIC,
-                    t["name"],
-                    {k: str(v) for k, v in t.get("config", {}).items()},
-                )
-                for t in wanted
-                if t["name"] in existing and t.get("config")
-            ]
+            ConfigResource(
+                ConfigResourceType.TOPIC,
+                t["name"],
+                {k: str(v) for k, v in t.get("config", {}).items()},
+            )
+            for t in wanted
+            if t["name"] in existing and t.get("config")
+        ]
         if changed:
             await admin.alter_configs(changed)
         created = ", ".join(t.name for t in new) or "none"

@@ -7,49 +7,33 @@ HERE="$ROOT/deploy/local"
 
 SERVERS="postgres kafka keycloak"
 
+# timed NAME COMMAND...: run COMMAND and report how long it took.
+timed() {
+  local name=$1 t0=$SECONDS; shift
+  "$@"
+  say "$name: $((SECONDS - t0))s"
+}
+
 up() {
   local t0=$SECONDS
-  "$HERE/postgres.sh" start
-  "$HERE/kafka.sh" start
-  "$HERE/keycloak.sh" start
-  "$HERE/keycloak.sh" wait
+  timed postgres "$HERE/postgres.sh" start
+  timed kafka "$HERE/kafka.sh" start
+  timed keycloak bash -c '"$0/keycloak.sh" start && "$0/keycloak.sh" wait' "$HERE"
   say "stack up in $((SECONDS - t0))s"
   where
 }
 
-where() {
-  cat <<TXT
-
-  Samverkan local stack (all on 127.0.0.1)
-  ----------------------------------------
-  PostgreSQL  127.0.0.1:$PG_PORT   databases: $(for s in $SERVICES; do printf 'samverkan_%s ' "$s"; done)
-              user $PG_USER / password $PG_PASSWORD (development only)
-  Kafka       127.0.0.1:$KAFKA_PORT  topics: deploy/kafka/topics.yaml
-  Keycloak    http://127.0.0.1:$KEYCLOAK_PORT/admin/  (admin / admin, development only)
-              realm: http://127.0.0.1:$KEYCLOAK_PORT/realms/samverkan  health: http://127.0.0.1:$KEYCLOAK_MGMT_PORT/health/ready
-  Logs        $LOGS
-  State       $STATE
-
-TXT
-}
-
-status() {
-  local s rc=0
-  for s in $SERVERS; do
-    if "$HERE/$s.sh" status >/dev/null 2>&1; then say "$s: up"; else say "$s: down"; rc=1; fi
-  done
-  return $rc
-}
-
-down() {
-  local s
-  for s in keycloak kafka postgres; do "$HERE/$s.sh" stop; done
-}
-
-clean() {
-  local s
-  for s in keycloak kafka postgres; do "$HERE/$s.sh" clean; done
-  rm -rf "$STATE" "$LOGS"
+# Resident memory of each server's processes (for docs/operations.md).
+memory() {
+  local name pat
+  while IFS='|' read -r name pat; do
+    ps -eo rss=,args= | grep -E -- "$pat" | grep -v grep |
+      awk -v n="$name" '{s+=$1} END {printf "  %-10s %6.0f MiB\n", n, s/1024}'
+  done <<'PATTERNS'
+postgres|^ *[0-9]+ (/usr/lib/postgresql/[0-9]+/bin/postgres|postgres: )
+kafka|java .*kafka\.Kafka
+keycloak|java .*kc\.home\.dir
+PATTERNS
 }
 
 case "${1:-}" in
@@ -58,5 +42,6 @@ case "${1:-}" in
   status) status ;;
   clean) clean ;;
   where) where ;;
-  *) die "usage: $0 up|down|status|clean|where" ;;
+  memory) memory ;;
+  *) die "usage: $0 up|down|status|clean|where|memory" ;;
 esac

@@ -34,7 +34,9 @@ class ServiceSettings(BaseSettings):
     database_host: str = Field(default="127.0.0.1", description="PostgreSQL host.")
     database_port: int = Field(default=55432, description="PostgreSQL port.", examples=[5432])
     database_name: str = Field(
-        default="samverkan", description="This service's own database.", examples=["samverkan_treatment"]
+        default="samverkan",
+        description="This service's own database.",
+        examples=["samverkan_treatment"],
     )
     database_user: str = Field(default="samverkan", description="PostgreSQL role.")
     database_password: SecretStr = Field(
