@@ -1,0 +1,1 @@
+"""Alembic environment shared by every service; loaded by Alembic from its path."""

@@ -1,0 +1,150 @@
+"""Transactional outbox: a state change and its events are committed together.
+
+Use cases call :func:`enqueue` inside their transaction. The :class:`OutboxRelay` reads
+unpublished rows with ``FOR UPDATE SKIP LOCKED`` (woken by ``LISTEN/NOTIFY``, with a polling
+fallback), hands them to a :class:`Publisher`, and marks them published in the same
+transaction. A crash between publish and mark publishes again: at-least-once, and the event
+id lets every consumer drop the duplicate. Column names follow Debezium's outbox router so a
+later move to change-data capture is cheap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+from uuid import UUID
+
+import asyncpg
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "samverkan_outbox"
+
+#: DDL for a service's first migration.
+DDL = """
+CREATE TABLE outbox (
+    id            uuid PRIMARY KEY,
+    aggregatetype text        NOT NULL,
+    aggregateid   text        NOT NULL,
+    type          text        NOT NULL,
+    payload       bytea       NOT NULL,
+    headers       jsonb       NOT NULL,
+    created_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    published_at  timestamptz
+);
+CREATE INDEX outbox_unpublished ON outbox (created_at) WHERE published_at IS NULL;
+COMMENT ON COLUMN outbox.aggregatetype IS 'Kafka topic';
+COMMENT ON COLUMN outbox.aggregateid IS 'Kafka key: the aggregate the event belongs to';
+COMMENT ON COLUMN outbox.headers IS 'Kafka headers: CloudEvents ce_* attributes and traceparent';
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    """One record to publish: the Kafka topic, key, value and headers of an event."""
+
+    id: UUID
+    topic: str
+    key: str
+    type: str
+    value: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+async def enqueue(conn: asyncpg.Connection, messages: Sequence[OutboxMessage]) -> None:
+    """Add messages to the outbox in the caller's transaction; the relay is woken on commit."""
+    await conn.executemany(
+        "INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, headers) "
+        "VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
+        [(m.id, m.topic, m.key, m.type, m.value, json.dumps(m.headers)) for m in messages],
+    )
+    await conn.execute("SELECT pg_notify($1, '')", CHANNEL)
+
+
+class Publisher(Protocol):
+    """Sends a batch of records and returns when the broker has acknowledged all of them."""
+
+    async def publish(self, messages: Sequence[OutboxMessage]) -> None: ...
+
+
+@dataclass
+class OutboxRelay:
+    """Publishes committed outbox rows in creation order, batch by batch."""
+
+    pool: asyncpg.Pool
+    publisher: Publisher
+    batch_size: int = 500
+    poll_seconds: float = 1.0
+    _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    _stopping: bool = False
+
+    async def publish_pending(self) -> int:
+        """Publish one batch of unpublished rows; return how many were published."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            rows = await conn.fetch(
+                "SELECT id, aggregatetype, aggregateid, type, payload, headers FROM outbox "
+                "WHERE published_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED",
+                self.batch_size,
+            )
+            if not rows:
+                return 0
+            await self.publisher.publish([_message(row) for row in rows])
+            await conn.execute(
+                "UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::uuid[])",
+                [row["id"] for row in rows],
+            )
+        return len(rows)
+
+    async def run(self) -> None:
+        """Publish until :meth:`stop`; wakes on NOTIFY and polls as a fallback."""
+        listener = await self.pool.acquire()
+        await listener.add_listener(CHANNEL, self._notified)
+        try:
+            while not self._stopping:
+                try:
+                    while await self.publish_pending() == self.batch_size:
+                        pass
+                except (OSError, asyncpg.PostgresError, RuntimeError):
+                    log.exception("outbox relay: publishing failed, retrying")
+                    await asyncio.sleep(self.poll_seconds)
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
+        finally:
+            await listener.remove_listener(CHANNEL, self._notified)
+            await self.pool.release(listener)
+
+    def stop(self) -> None:
+        """Finish the batch in flight, then return from :meth:`run`."""
+        self._stopping = True
+        self._wake.set()
+
+    def _notified(self, *_: object) -> None:
+        self._wake.set()
+
+
+async def backlog(conn: asyncpg.Connection) -> tuple[int, float]:
+    """Unpublished rows and the age in seconds of the oldest (for metrics and readiness)."""
+    row = await conn.fetchrow(
+        "SELECT count(*) AS n, coalesce(extract(epoch FROM clock_timestamp() - min(created_at)), 0)"
+        " AS age FROM outbox WHERE published_at IS NULL"
+    )
+    assert row is not None  # noqa: S101 - an aggregate always returns one row
+    return int(row["n"]), float(row["age"])
+
+
+def _message(row: asyncpg.Record) -> OutboxMessage:
+    headers = row["headers"]
+    return OutboxMessage(
+        id=row["id"],
+        topic=row["aggregatetype"],
+        key=row["aggregateid"],
+        type=row["type"],
+        value=bytes(row["payload"]),
+        headers=json.loads(headers) if isinstance(headers, str) else dict(headers),
+    )
