@@ -36,6 +36,41 @@ keycloak|java .*kc\.home\.dir
 PATTERNS
 }
 
+where() {
+  cat <<TXT
+
+  Samverkan local stack (all on 127.0.0.1)
+  ----------------------------------------
+  PostgreSQL  127.0.0.1:$PG_PORT   databases: $(for s in $SERVICES; do printf 'samverkan_%s ' "$s"; done)
+              user $PG_USER / password $PG_PASSWORD (development only)
+  Kafka       127.0.0.1:$KAFKA_PORT  topics: deploy/kafka/topics.yaml
+  Keycloak    http://127.0.0.1:$KEYCLOAK_PORT/admin/  (admin / admin, development only)
+              realm: http://127.0.0.1:$KEYCLOAK_PORT/realms/samverkan  health: http://127.0.0.1:$KEYCLOAK_MGMT_PORT/health/ready
+  Logs        $LOGS
+  State       $STATE
+
+TXT
+}
+
+status() {
+  local s rc=0
+  for s in $SERVERS; do
+    if "$HERE/$s.sh" status >/dev/null 2>&1; then say "$s: up"; else say "$s: down"; rc=1; fi
+  done
+  return $rc
+}
+
+down() {
+  local s
+  for s in keycloak kafka postgres; do "$HERE/$s.sh" stop; done
+}
+
+clean() {
+  local s
+  for s in keycloak kafka postgres; do "$HERE/$s.sh" clean; done
+  rm -rf "$STATE" "$LOGS"
+}
+
 case "${1:-}" in
   up) up ;;
   down) down ;;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 from samverkan_common.settings import ServiceSettings
 
@@ -16,3 +17,7 @@ async def create_pool(settings: ServiceSettings) -> asyncpg.Pool:
         timeout=10,
         command_timeout=30,
     )
+
+
+#: A connection as use cases see it: a plain one or one borrowed from a pool.
+Connection = asyncpg.Connection | PoolConnectionProxy

@@ -21,6 +21,10 @@ from uuid import UUID
 
 import asyncpg
 
+from samverkan_common.db import Connection
+from samverkan_contracts.base import EventData
+from samverkan_contracts.envelope import CloudEvent, to_kafka
+
 log = logging.getLogger(__name__)
 
 CHANNEL = "samverkan_outbox"
@@ -56,7 +60,20 @@ class OutboxMessage:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-async def enqueue(conn: asyncpg.Connection, messages: Sequence[OutboxMessage]) -> None:
+def outbox_message(event: CloudEvent[EventData]) -> OutboxMessage:
+    """The event as an outbox row: its topic, key and binary-mode CloudEvents record."""
+    record = to_kafka(event)
+    return OutboxMessage(
+        id=event.id,
+        topic=event.spec.topic.name,
+        key=record.key.decode(),
+        type=event.type,
+        value=record.value,
+        headers={name: value.decode() for name, value in record.headers},
+    )
+
+
+async def enqueue(conn: Connection, messages: Sequence[OutboxMessage]) -> None:
     """Add messages to the outbox in the caller's transaction; the relay is woken on commit."""
     await conn.executemany(
         "INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, headers) "
@@ -128,7 +145,7 @@ class OutboxRelay:
         self._wake.set()
 
 
-async def backlog(conn: asyncpg.Connection) -> tuple[int, float]:
+async def backlog(conn: Connection) -> tuple[int, float]:
     """Unpublished rows and the age in seconds of the oldest (for metrics and readiness)."""
     row = await conn.fetchrow(
         "SELECT count(*) AS n, coalesce(extract(epoch FROM clock_timestamp() - min(created_at)), 0)"

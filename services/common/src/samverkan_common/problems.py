@@ -1,23 +1,18 @@
 """HTTP problem details (RFC 9457) every service answers with.
 
 Each problem names what went wrong; validation problems list the offending fields as JSON
-paths in ``errors`` and never echo the rejected value.
+paths in ``errors`` (``path``, ``type``, ``message``) and never echo the rejected value.
 """
 
 from __future__ import annotations
 
-from typing import TypedDict
+from collections.abc import Sequence
 
 from rfc9457 import StatusProblem
 
+from samverkan_contracts.errors import ErrorDetail
+
 PROBLEM_TYPES = "https://samverkan.stockholm.se/problems/{type}"
-
-
-class FieldError(TypedDict):
-    """One invalid field: its JSON path and why, without the value."""
-
-    field: str
-    message: str
 
 
 class InvalidRequest(StatusProblem):
@@ -27,8 +22,8 @@ class InvalidRequest(StatusProblem):
     status = 400
     type_ = "invalid-request"
 
-    def __init__(self, detail: str, errors: list[FieldError]) -> None:
-        super().__init__(detail, errors=errors)
+    def __init__(self, detail: str, errors: Sequence[ErrorDetail]) -> None:
+        super().__init__(detail, errors=list(errors))
 
 
 class Unauthenticated(StatusProblem):
