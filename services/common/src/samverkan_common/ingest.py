@@ -23,6 +23,7 @@ from samverkan_common.outbox import enqueue, outbox_message
 from samverkan_common.problems import InvalidRequest, StateConflict
 from samverkan_contracts.base import EventData
 from samverkan_contracts.envelope import CloudEvent, wire_dict
+from samverkan_contracts.registry import EVENT_TYPES
 
 #: DDL for a service's first migration.
 INBOX_DDL = """
@@ -40,7 +41,7 @@ class UseCase(Protocol):
     """Applies one event to the service's own state inside the ingestion transaction."""
 
     async def __call__(
-        self, conn: Connection, event: CloudEvent[EventData], principal: Principal
+        self, conn: Connection, event: CloudEvent[EventData], principal: Principal, /
     ) -> None: ...
 
 
@@ -93,3 +94,9 @@ class Ingestion:
         if bytes(seen) != mine:
             raise StateConflict(f"event id {event.id} was already used for a different event")
         return False
+
+
+def by_type(use_cases: Mapping[type[EventData], UseCase]) -> dict[str, UseCase]:
+    """Key a service's use-case table by the registered type of each data model."""
+    types = {spec.model: event_type for event_type, spec in EVENT_TYPES.items()}
+    return {types[model]: use_case for model, use_case in use_cases.items()}

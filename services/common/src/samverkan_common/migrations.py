@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from alembic import command
+from alembic import command, op
 from alembic.config import Config
 
 from samverkan_common.settings import ServiceSettings
@@ -31,3 +31,15 @@ def alembic_config(settings: ServiceSettings, versions: Path) -> Config:
 async def migrate(settings: ServiceSettings, versions: Path) -> None:
     """Bring the service's database to the newest revision (Alembic runs in a worker thread)."""
     await asyncio.to_thread(command.upgrade, alembic_config(settings, versions), "head")
+
+
+def run_sql(*scripts: str) -> None:
+    """Run DDL scripts from a revision, one statement at a time.
+
+    asyncpg prepares every statement and refuses several in one; our DDL scripts hold no
+    semicolons inside literals, so splitting on statement ends is exact for them.
+    """
+    for script in scripts:
+        for statement in script.split(";\n"):
+            if statement.strip():
+                op.execute(statement)

@@ -46,6 +46,15 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap: str = Field(
         default="127.0.0.1:19092", description="Kafka bootstrap servers, comma-separated."
     )
+    http_host: str = Field(default="127.0.0.1", description="Address the HTTP API listens on.")
+    http_port: int = Field(default=8100, description="Port the HTTP API listens on.")
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Largest request body accepted (413 beyond)."
+    )
+    relay_enabled: bool = Field(
+        default=True,
+        description="Run the outbox relay in this process (off only to test crash recovery).",
+    )
     keycloak_issuer: str = Field(
         default="http://127.0.0.1:18080/realms/samverkan",
         description="Issuer of the city's realm; tokens must carry exactly this `iss`.",

@@ -126,6 +126,14 @@ class JwksCache:
                 await self._refresh()
             return self._keys.get(kid)
 
+    async def loaded(self) -> bool:
+        """Whether keys are held, fetching them once if none are (for readiness checks)."""
+        if not self._keys:
+            async with self._lock:
+                if not self._keys and self._may_attempt():
+                    await self._refresh()
+        return self.has_keys
+
     def _usable(self, kid: str) -> bool:
         fresh = self._fetched_at is not None and self._clock() - self._fetched_at < self._max_age
         return fresh and kid in self._keys

@@ -92,6 +92,11 @@ class TokenVerifier:
             raise InvalidToken(Reason.ALGORITHM_NOT_ALLOWED)
         return _principal(self._decode(token, key))
 
+    async def ready(self) -> None:
+        """Raise `InvalidToken` (keys_unavailable) unless the realm's keys can be had."""
+        if not await self._jwks.loaded():
+            raise InvalidToken(Reason.KEYS_UNAVAILABLE)
+
     def _checked_header(self, token: str) -> tuple[str, str]:
         if len(token) > self._config.max_token_bytes:
             raise InvalidToken(Reason.TOKEN_TOO_LARGE)

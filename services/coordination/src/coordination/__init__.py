@@ -1,0 +1,1 @@
+"""Samverkan coordination service."""

@@ -1,0 +1,1 @@
+"""Prevention service: activities, staff trainings, prevention and holistic plans."""

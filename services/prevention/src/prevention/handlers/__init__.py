@@ -1,0 +1,1 @@
+"""HTTP routes of the prevention service (ingestion itself is shared)."""

@@ -1,0 +1,1 @@
+"""The prevention service's tables."""

@@ -1,0 +1,1 @@
+"""Samverkan trafficking service."""

@@ -1,0 +1,1 @@
+"""Samverkan treatment service."""
