@@ -12,7 +12,7 @@ help: ## show the verbs
 bootstrap: ## install uv, the Java runtime, system packages when missing, Python dependencies
 	@deploy/local/bootstrap.sh
 
-up: bootstrap ## start the whole platform locally (PostgreSQL, Kafka, Keycloak) and print where to look
+up: bootstrap ## start the whole platform locally (PostgreSQL, Kafka, Keycloak, the services) and print where to look
 	@deploy/local/stack.sh up
 
 down: ## stop everything `make up` started
@@ -35,7 +35,7 @@ unit: bootstrap ## fast tests without servers
 	$(UV) run --no-sync pytest tests/unit tests/contract -q
 
 test: bootstrap lint typecheck ## lint, type-check and run every test against the real local stack (started if down)
-	@deploy/local/stack.sh status >/dev/null 2>&1 || deploy/local/stack.sh up
+	@deploy/local/stack.sh servers
 	$(UV) run --no-sync pytest -q
 
 schemas: bootstrap ## regenerate JSON Schemas, the AsyncAPI document and deploy/kafka/topics.yaml from contracts

@@ -14,11 +14,17 @@ timed() {
   say "$name: $((SECONDS - t0))s"
 }
 
-up() {
-  local t0=$SECONDS
+# The servers the platform and the tests need.
+servers() {
   timed postgres "$HERE/postgres.sh" start
   timed kafka "$HERE/kafka.sh" start
   timed keycloak bash -c '"$0/keycloak.sh" start && "$0/keycloak.sh" wait' "$HERE"
+}
+
+up() {
+  local t0=$SECONDS
+  servers
+  timed services "$HERE/services.sh" start
   say "stack up in $((SECONDS - t0))s"
   where
 }
@@ -46,6 +52,9 @@ where() {
   Kafka       127.0.0.1:$KAFKA_PORT  topics: deploy/kafka/topics.yaml
   Keycloak    http://127.0.0.1:$KEYCLOAK_PORT/admin/  (admin / admin, development only)
               realm: http://127.0.0.1:$KEYCLOAK_PORT/realms/samverkan  health: http://127.0.0.1:$KEYCLOAK_MGMT_PORT/health/ready
+$("$HERE/services.sh" ports | while read -r name port; do
+  printf '  %-11s http://127.0.0.1:%s/docs  (API; health /health/ready)\n' "$name" "$port"
+done)
   Logs        $LOGS
   State       $STATE
 
@@ -54,29 +63,36 @@ TXT
 
 status() {
   local s rc=0
-  for s in $SERVERS; do
+  for s in $SERVERS services; do
     if "$HERE/$s.sh" status >/dev/null 2>&1; then say "$s: up"; else say "$s: down"; rc=1; fi
   done
   return $rc
 }
 
+# Exit 0 when the servers the tests need are up (the services are not needed by tests).
+servers_status() {
+  local s
+  for s in $SERVERS; do "$HERE/$s.sh" status >/dev/null 2>&1 || return 1; done
+}
+
 down() {
   local s
-  for s in keycloak kafka postgres; do "$HERE/$s.sh" stop; done
+  for s in services keycloak kafka postgres; do "$HERE/$s.sh" stop; done
 }
 
 clean() {
   local s
-  for s in keycloak kafka postgres; do "$HERE/$s.sh" clean; done
+  for s in services keycloak kafka postgres; do "$HERE/$s.sh" clean; done
   rm -rf "$STATE" "$LOGS"
 }
 
 case "${1:-}" in
   up) up ;;
+  servers) servers_status || servers ;;
   down) down ;;
   status) status ;;
   clean) clean ;;
   where) where ;;
   memory) memory ;;
-  *) die "usage: $0 up|down|status|clean|where|memory" ;;
+  *) die "usage: $0 up|servers|down|status|clean|where|memory" ;;
 esac

@@ -21,6 +21,7 @@ def alembic_config(settings: ServiceSettings, versions: Path) -> Config:
     """An Alembic configuration for one service's database and revisions."""
     config = Config()
     config.set_main_option("script_location", str(_ENVIRONMENT))
+    config.set_main_option("path_separator", "os")
     config.set_main_option("version_locations", str(versions))
     config.attributes["dsn"] = settings.database_dsn.replace(
         "postgresql://", "postgresql+asyncpg://", 1
