@@ -78,7 +78,7 @@ _PLAN_AREAS = ("holistic", "prevention", "outreach", "treatment", "trafficking")
 RULES: Mapping[str, tuple[Writer, ...]] = MappingProxyType(
     {
         "prevention.activity.held": (DISTRICT_STAFF, SCHOOL_STAFF, SPECIALIST),
-        "prevention.training.requested": (DISTRICT_STAFF, SCHOOL_STAFF),
+        "prevention.training.requested": (DISTRICT_STAFF,),
         "prevention.training.delivered": (SPECIALIST,),
         "outreach.contact.made": (DISTRICT_STAFF, SPECIALIST),
         "outreach.arena.observed": (DISTRICT_STAFF, SPECIALIST),
@@ -93,7 +93,7 @@ RULES: Mapping[str, tuple[Writer, ...]] = MappingProxyType(
         "treatment.referral.withdrawn": (DISTRICT_STAFF, SPECIALIST),
         "treatment.consultation.requested": (DISTRICT_STAFF,),
         "treatment.consultation.answered": (SPECIALIST,),
-        "treatment.consultation.closed": (DISTRICT_STAFF, SPECIALIST),
+        "treatment.consultation.closed": (DISTRICT_STAFF,),
         "treatment.episode.started": (DISTRICT_STAFF, SPECIALIST),
         "treatment.episode.ended": (DISTRICT_STAFF, SPECIALIST),
         "treatment.housing.offered": (HOUSING_REPORTER, DISTRICT_STAFF, SPECIALIST),
