@@ -1,0 +1,106 @@
+"""Kafka binding, binary content mode: attributes in ``ce_`` headers, data as the value.
+
+The header mapping is the CloudEvents SDK's (``cloudevents.core.bindings.kafka``);
+the record key is the event's subject, the aggregate id from the registry. The
+W3C trace context of the event's creation travels as ``ce_traceparent`` (the
+distributed-tracing extension); a transport-level ``traceparent`` header added by
+telemetry middleware is left alone.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, NamedTuple
+
+from cloudevents.core.bindings import kafka
+from cloudevents.core.exceptions import BaseCloudEventException
+from cloudevents.core.formats.json import JSONFormat
+from cloudevents.core.v1.event import CloudEvent as SdkCloudEvent
+
+from samverkan_contracts._event import CloudEvent, parse_event, wire_dict
+from samverkan_contracts.errors import InvalidEventError
+from samverkan_contracts.guard import ensure_no_identity_numbers
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from samverkan_contracts.base import EventData
+
+_PREFIX = kafka.CE_PREFIX
+_CONTENT_TYPE = "content-type"
+_FORMAT = JSONFormat()
+
+
+class KafkaRecord(NamedTuple):
+    """What to hand a Kafka producer: key, value and headers."""
+
+    key: bytes
+    value: bytes
+    headers: list[tuple[str, bytes]]
+
+
+def to_kafka(event: CloudEvent[EventData]) -> KafkaRecord:
+    """The event as a binary-mode record; the topic is ``event.spec.topic.name``."""
+    attributes = wire_dict(event)
+    data = attributes.pop("data")
+    attributes["time"] = event.time
+    message = kafka.to_binary(
+        SdkCloudEvent(attributes, data), _FORMAT, key_mapper=lambda _: event.subject
+    )
+    return KafkaRecord(
+        key=event.subject.encode("utf-8"),
+        value=message.value,
+        headers=list(message.headers.items()),
+    )
+
+
+def _event_headers(headers: Sequence[tuple[str, bytes]]) -> dict[str, str]:
+    decoded: dict[str, str] = {}
+    for name, raw in headers:
+        lower = name.lower()
+        if not (lower.startswith(_PREFIX) or lower == _CONTENT_TYPE):
+            continue
+        path = "$." + lower.removeprefix(_PREFIX)
+        if lower in decoded:
+            raise InvalidEventError.single(path, "duplicate_header", "header given twice")
+        try:
+            decoded[lower] = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidEventError.single(path, "header_encoding", "not UTF-8") from None
+    return decoded
+
+
+def from_kafka(
+    key: bytes | None, value: bytes, headers: Sequence[tuple[str, bytes]]
+) -> CloudEvent[EventData]:
+    """Parse a binary-mode record published by the platform (``ce_actororg`` included).
+
+    Raises InvalidEventError; IdentityNumberFoundError if any attribute or the data
+    holds an identity number. The key, when given, must be the event's subject.
+    """
+    decoded = _event_headers(headers)
+    try:
+        data = json.loads(value)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidEventError.single("$.data", "invalid_json", "the value is not JSON") from None
+    attributes = {k.removeprefix(_PREFIX): v for k, v in decoded.items() if k.startswith(_PREFIX)}
+    ensure_no_identity_numbers({**attributes, "data": data})
+    if "specversion" not in attributes:
+        raise InvalidEventError.single(
+            "$.specversion", "not_binary_mode", "not a binary-mode CloudEvent (no ce_specversion)"
+        )
+    message = kafka.KafkaMessage(
+        headers={k: v.encode("utf-8") for k, v in decoded.items()}, key=None, value=value
+    )
+    try:
+        sdk_event = kafka.from_binary(message, _FORMAT)
+    except (BaseCloudEventException, ValueError, TypeError) as error:
+        raise InvalidEventError.single(
+            "$", "invalid_record", f"not a valid CloudEvents record ({type(error).__name__})"
+        ) from None
+    event = parse_event({**sdk_event.get_attributes(), "data": sdk_event.get_data()})
+    if key is not None and key != event.subject.encode("utf-8"):
+        raise InvalidEventError.single(
+            "$.subject", "key_mismatch", "the record key is not the event's subject"
+        )
+    return event
