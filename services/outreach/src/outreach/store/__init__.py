@@ -1,0 +1,1 @@
+"""The outreach service's tables."""
