@@ -1,1 +1,1 @@
-"""Samverkan trafficking service."""
+"""Trafficking service: restricted trafficking cases and their steps, trafficking plans."""

@@ -1,0 +1,1 @@
+"""HTTP routes of the trafficking service (ingestion itself is shared)."""

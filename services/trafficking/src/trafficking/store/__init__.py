@@ -1,0 +1,1 @@
+"""The trafficking service's tables."""
