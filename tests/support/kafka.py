@@ -25,11 +25,11 @@ async def end_offsets(topic: str) -> dict[TopicPartition, int]:
 async def records_since(
     start: dict[TopicPartition, int],
     *,
-    keys: set[bytes],
+    keys: set[bytes] | None,
     expected: int,
     timeout_ms: int = 15_000,
 ) -> list[ConsumerRecord]:
-    """Records with one of ``keys`` written after ``start``.
+    """Records with one of ``keys`` (None: any key) written after ``start``.
 
     Reads until ``expected`` have arrived (or the topic stays idle for ``timeout_ms``), then
     one more second, so that a duplicate beyond the expected count is caught too.
@@ -46,7 +46,9 @@ async def records_since(
                 batch = await consumer.getmany(timeout_ms=wait)
                 if not batch:
                     break
-                found.extend(r for items in batch.values() for r in items if r.key in keys)
+                found.extend(
+                    r for items in batch.values() for r in items if keys is None or r.key in keys
+                )
     finally:
         await consumer.stop()
     return found
