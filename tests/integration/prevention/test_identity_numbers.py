@@ -6,11 +6,10 @@ from __future__ import annotations
 import random
 import uuid
 
-import asyncpg
 import httpx
 
 from samverkan_contracts.idnumbers import luhn_check_digit
-from tests.stack import STACK
+from tests.support.db import connect
 from tests.support.events import BATCH, STRUCTURED, sample
 from tests.support.kafka import end_offsets, records_since
 from tests.support.tokens import org_token
@@ -52,13 +51,7 @@ async def test_identity_number_is_refused_and_never_stored_or_forwarded(
         assert twelve[2:8] not in response.text
         assert twelve[-4:] not in response.text
 
-    conn = await asyncpg.connect(
-        host="127.0.0.1",
-        port=STACK.pg_port,
-        user="samverkan",
-        password="samverkan-dev",
-        database="samverkan_prevention",
-    )
+    conn = await connect("prevention")
     try:
         tables = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
         dumped = ""

@@ -16,6 +16,7 @@ async def create_pool(settings: ServiceSettings) -> asyncpg.Pool:
         max_size=settings.database_pool_size,
         timeout=10,
         command_timeout=30,
+        server_settings={"search_path": settings.database_schema},
     )
 
 

@@ -26,6 +26,7 @@ def alembic_config(settings: ServiceSettings, versions: Path) -> Config:
     config.attributes["dsn"] = settings.database_dsn.replace(
         "postgresql://", "postgresql+asyncpg://", 1
     )
+    config.attributes["schema"] = settings.database_schema
     return config
 
 

@@ -38,6 +38,11 @@ class ServiceSettings(BaseSettings):
         description="This service's own database.",
         examples=["samverkan_treatment"],
     )
+    database_schema: str = Field(
+        default="public",
+        pattern=r"^[a-z_][a-z0-9_]*$",
+        description="Schema holding the service's tables (tests isolate themselves with one).",
+    )
     database_user: str = Field(default="samverkan", description="PostgreSQL role.")
     database_password: SecretStr = Field(
         default=SecretStr("samverkan-dev"), description="PostgreSQL password."

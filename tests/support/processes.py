@@ -1,0 +1,84 @@
+"""Run a service as its own process (``python -m <service>``), to kill it for real."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+
+from tests.stack import STACK
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    env: dict[str, str]
+    port: int
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        self.process = subprocess.Popen(  # noqa: S603, ASYNC220 - our own module; Popen returns at once
+            [sys.executable, "-m", self.name],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        async with httpx.AsyncClient() as http:
+            while time.monotonic() < deadline:
+                assert self.process.poll() is None, f"{self.name} exited at start"
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await http.get(f"{self.url}/health/ready")).status_code == 200:
+                        return
+                await asyncio.sleep(0.3)
+        raise TimeoutError(f"{self.name} did not become ready")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(30)
+
+
+@contextlib.contextmanager
+def service_process(name: str, **settings: str) -> Iterator[ServiceProcess]:
+    """A service process on a free port, aimed at the test stack; stopped at the end."""
+    prefix = name.upper()
+    port = free_port()
+    env = dict(os.environ) | {
+        f"{prefix}_HTTP_PORT": str(port),
+        f"{prefix}_DATABASE_PORT": str(STACK.pg_port),
+        f"{prefix}_KAFKA_BOOTSTRAP": STACK.kafka_bootstrap,
+        f"{prefix}_KEYCLOAK_ISSUER": STACK.issuer,
+    }
+    env |= {f"{prefix}_{key.upper()}": value for key, value in settings.items()}
+    proc = ServiceProcess(name, env, port)
+    try:
+        yield proc
+    finally:
+        proc.stop()
