@@ -1,0 +1,1 @@
+"""Pure rules of the treatment service: state machines and the consent rule."""
