@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cloudevents.core.bindings import kafka
+from cloudevents.core.formats.json import JSONFormat
+from cloudevents.core.v1.event import CloudEvent as SdkCloudEvent
 
 from samverkan_contracts.base import EventData
 from samverkan_contracts.envelope import (
@@ -158,6 +161,27 @@ def test_kafka_binary_mode_puts_attributes_in_ce_headers_and_data_in_the_value()
         "data",
         "datacontenttype",
     }
+
+
+def test_the_cloudevents_sdk_reads_our_records_and_we_read_its_records() -> None:
+    event = _event()
+    key, value, headers = to_kafka(event)
+    message = kafka.KafkaMessage(headers=dict(headers), key=key, value=value)
+    read_by_sdk = kafka.from_binary(message, JSONFormat())
+    attributes = dict(read_by_sdk.get_attributes())
+    expected = wire_dict(event)
+    data = expected.pop("data")
+    assert attributes.pop("partitionkey") == event.subject
+    assert attributes.pop("time") == event.time
+    assert attributes == {k: v for k, v in expected.items() if k != "time"}
+    assert read_by_sdk.get_data() == data
+    written_by_sdk = kafka.to_binary(
+        SdkCloudEvent({**expected, "time": event.time}, data),
+        JSONFormat(),
+        key_mapper=lambda _: event.subject,
+    )
+    sdk_headers = list(written_by_sdk.headers.items())
+    assert from_kafka(key, written_by_sdk.value, sdk_headers) == event
 
 
 def test_kafka_records_must_be_binary_mode_consistent_and_well_formed() -> None:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from samverkan_contracts import organisations
 from samverkan_contracts.base import EventData, ProgrammeArea, WireModel
+from samverkan_contracts.errors import IdentityNumberFoundError
 from samverkan_contracts.events import outreach, plans
 from samverkan_contracts.events.treatment import LegalBasis, ReferralDeclined, ReferralSent
 from samverkan_contracts.organisations import (
@@ -193,3 +194,18 @@ def test_malformed_organisation_data_is_refused() -> None:
 
 def test_event_data_is_the_base_of_every_registered_model() -> None:
     assert all(issubclass(spec.model, EventData) for spec in EVENT_TYPES.values())
+
+
+def test_the_guard_is_part_of_model_validation_at_every_level() -> None:
+    with pytest.raises(IdentityNumberFoundError) as info:
+        ReferralSent.model_validate(_referral(legal_basis="lvu", reason="pnr 811218-9876"))
+    assert info.value.paths == ("$.reason",)
+    with pytest.raises(IdentityNumberFoundError):
+        plans.Measure(title="x", owner="Anna 19811218 9876", due_on="2026-01-01", status="done")  # type: ignore[arg-type]
+    measure = {"title": "x", "owner": "811218+9876", "due_on": "2026-01-01", "status": "done"}
+    plan = {"plan_id": str(uuid.uuid4()), "revision": 1, "title": "t", "status": "draft",
+            "next_review_on": "2027-01-01", "measures": [measure]}  # fmt: skip
+    with pytest.raises(IdentityNumberFoundError) as info:
+        plans.TreatmentPlanUpdated.model_validate(plan)
+    assert info.value.paths == ("$.measures[0].owner",)
+    assert "9876" not in str(info.value)

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from samverkan_contracts.base import (
+    ALREADY_GUARDED,
     EventData,
     OrganisationCode,
     ProgrammeArea,
@@ -220,6 +221,11 @@ def parse_event(raw: object) -> CloudEvent[EventData]:
     Raises InvalidEventError (IdentityNumberFoundError when a number is found).
     """
     ensure_no_identity_numbers(raw)
+    return validate_guarded(raw)
+
+
+def validate_guarded(raw: object) -> CloudEvent[EventData]:
+    """Validate an event whose every string the caller has already run through the guard."""
     if not isinstance(raw, Mapping):
         raise InvalidEventError.single("$", "object_type", "an event is a JSON object")
     event_type = raw.get("type")
@@ -229,7 +235,7 @@ def parse_event(raw: object) -> CloudEvent[EventData]:
             "$.type", "unknown_type", "not a registered event type (see the AsyncAPI document)"
         )
     try:
-        return envelope_model(spec.model).model_validate(raw)
+        return envelope_model(spec.model).model_validate(raw, context={ALREADY_GUARDED: True})
     except ValidationError as error:
         raise InvalidEventError.from_validation_error(error) from None
 
@@ -240,6 +246,11 @@ def parse_client_event(raw: object, *, actororg: str) -> CloudEvent[EventData]:
     An event that sets ``actororg`` itself is refused.
     """
     ensure_no_identity_numbers(raw)
+    return validate_client_guarded(raw, actororg=actororg)
+
+
+def validate_client_guarded(raw: object, *, actororg: str) -> CloudEvent[EventData]:
+    """``parse_client_event`` for input the caller has already run through the guard."""
     if not isinstance(raw, Mapping):
         raise InvalidEventError.single("$", "object_type", "an event is a JSON object")
     if "actororg" in raw:
@@ -248,7 +259,7 @@ def parse_client_event(raw: object, *, actororg: str) -> CloudEvent[EventData]:
             "platform_attribute",
             "actororg is set by the platform from your token; leave it out",
         )
-    return parse_event({**raw, "actororg": actororg})
+    return validate_guarded({**raw, "actororg": actororg})
 
 
 def wire_dict(event: CloudEvent[EventData]) -> dict[str, Any]:

@@ -6,7 +6,12 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from samverkan_contracts._event import CloudEvent, parse_client_event, wire_dict
+from samverkan_contracts._event import (
+    CloudEvent,
+    parse_client_event,
+    validate_client_guarded,
+    wire_dict,
+)
 from samverkan_contracts.base import EventData
 from samverkan_contracts.errors import ErrorDetail, InvalidEventError
 from samverkan_contracts.guard import ensure_no_identity_numbers
@@ -50,7 +55,7 @@ def parse_batch(body: str | bytes, *, actororg: str) -> list[CloudEvent[EventDat
     errors: list[ErrorDetail] = []
     for index, item in enumerate(raw):
         try:
-            events.append(parse_client_event(item, actororg=actororg))
+            events.append(validate_client_guarded(item, actororg=actororg))
         except InvalidEventError as error:
             errors.extend(_reroot(detail, index) for detail in error.errors)
     if errors:

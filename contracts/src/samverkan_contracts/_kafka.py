@@ -1,7 +1,8 @@
 """Kafka binding, binary content mode: attributes in ``ce_`` headers, data as the value.
 
-The header mapping is the CloudEvents SDK's (``cloudevents.core.bindings.kafka``);
-the record key is the event's subject, the aggregate id from the registry. The
+Records are written with the CloudEvents SDK (``cloudevents.core.bindings.kafka``)
+and read with the reverse mapping here; the record key is the event's subject,
+the aggregate id from the registry. The
 W3C trace context of the event's creation travels as ``ce_traceparent`` (the
 distributed-tracing extension); a transport-level ``traceparent`` header added by
 telemetry middleware is left alone.
@@ -13,11 +14,10 @@ import json
 from typing import TYPE_CHECKING, NamedTuple
 
 from cloudevents.core.bindings import kafka
-from cloudevents.core.exceptions import BaseCloudEventException
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent as SdkCloudEvent
 
-from samverkan_contracts._event import CloudEvent, parse_event, wire_dict
+from samverkan_contracts._event import CloudEvent, validate_guarded, wire_dict
 from samverkan_contracts.errors import InvalidEventError
 from samverkan_contracts.guard import ensure_no_identity_numbers
 
@@ -77,28 +77,26 @@ def from_kafka(
 
     Raises InvalidEventError; IdentityNumberFoundError if any attribute or the data
     holds an identity number. The key, when given, must be the event's subject.
+    The reverse of the SDK's mapping, done here (the SDK's reader costs more than
+    the rest of parsing); tests check both directions against the SDK.
     """
     decoded = _event_headers(headers)
     try:
         data = json.loads(value)
     except (ValueError, UnicodeDecodeError):
         raise InvalidEventError.single("$.data", "invalid_json", "the value is not JSON") from None
-    attributes = {k.removeprefix(_PREFIX): v for k, v in decoded.items() if k.startswith(_PREFIX)}
-    ensure_no_identity_numbers({**attributes, "data": data})
-    if "specversion" not in attributes:
+    raw: dict[str, object] = {
+        k.removeprefix(_PREFIX): v for k, v in decoded.items() if k.startswith(_PREFIX)
+    }
+    if _CONTENT_TYPE in decoded:
+        raw["datacontenttype"] = decoded[_CONTENT_TYPE]
+    raw["data"] = data
+    ensure_no_identity_numbers(raw)
+    if "specversion" not in raw:
         raise InvalidEventError.single(
             "$.specversion", "not_binary_mode", "not a binary-mode CloudEvent (no ce_specversion)"
         )
-    message = kafka.KafkaMessage(
-        headers={k: v.encode("utf-8") for k, v in decoded.items()}, key=None, value=value
-    )
-    try:
-        sdk_event = kafka.from_binary(message, _FORMAT)
-    except (BaseCloudEventException, ValueError, TypeError) as error:
-        raise InvalidEventError.single(
-            "$", "invalid_record", f"not a valid CloudEvents record ({type(error).__name__})"
-        ) from None
-    event = parse_event({**sdk_event.get_attributes(), "data": sdk_event.get_data()})
+    event = validate_guarded(raw)
     if key is not None and key != event.subject.encode("utf-8"):
         raise InvalidEventError.single(
             "$.subject", "key_mismatch", "the record key is not the event's subject"

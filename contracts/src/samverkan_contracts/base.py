@@ -11,6 +11,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     model_validator,
 )
 
@@ -21,6 +22,10 @@ from samverkan_contracts.organisations import (
     is_known_organisation,
     load_organisations,
 )
+
+#: Validation context key for callers that ran the guard over the whole input already
+#: (the parse functions do, so nested models do not scan the same strings again).
+ALREADY_GUARDED = "samverkan_identity_numbers_checked"
 
 WIRE_MODEL_CONFIG = ConfigDict(
     frozen=True,
@@ -100,8 +105,9 @@ class WireModel(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _refuse_identity_numbers(cls, value: Any) -> Any:
-        ensure_no_identity_numbers(value)
+    def _refuse_identity_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        if not (info.context and info.context.get(ALREADY_GUARDED)):
+            ensure_no_identity_numbers(value)
         return value
 
 

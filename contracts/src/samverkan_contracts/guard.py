@@ -26,12 +26,15 @@ if TYPE_CHECKING:
     from datetime import date
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_DIGIT_RUN = re.compile(r"[0-9]{6}")
 #: Suffix of a path that points at the property names of an object (JSONPath-Plus ``~``).
 KEY_MARKER = ".*~"
 
 
 def _holds_number(text: str, today: date) -> bool:
-    return not _UUID.match(text) and contains_identity_number(text, today=today)
+    if text.isascii() and _DIGIT_RUN.search(text) is None:
+        return False  # fast path: every number has at least six digits in a row
+    return contains_identity_number(text, today=today) and not _UUID.match(text)
 
 
 def find_identity_numbers(

@@ -32,6 +32,7 @@ _FORMS = (
     re.compile(rf"(?<![0-9])(?=([0-9]{{8}})({_SEP}?)([0-9]{{4}})(?![0-9]))"),
     re.compile(rf"(?<![0-9])(?=([0-9]{{6}})({_SEP}?)([0-9]{{4}})(?![0-9]))"),
 )
+_DIGIT_RUN = re.compile(r"[0-9]{6}")
 _FULL = re.compile(rf"([0-9]{{8}}|[0-9]{{6}})({_SEP}?)([0-9]{{4}})")
 _COORDINATION_OFFSET = 60
 _EARLIEST_YEAR = 1800
@@ -146,6 +147,8 @@ def parse_identity_number(text: str, *, today: date | None = None) -> IdentityNu
 
 def iter_identity_numbers(text: str, *, today: date | None = None) -> Iterator[IdentityNumber]:
     """Every valid number written anywhere in ``text`` (bounded by non-digits), in any format."""
+    if text.isascii() and not _DIGIT_RUN.search(text):
+        return  # fast path: no six digits in a row, no number
     normal = _normalise_text(text)
     reference = today or today_in_sweden()
     for form in _FORMS:
