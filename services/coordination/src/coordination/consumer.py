@@ -1,0 +1,222 @@
+"""The projections' Kafka consumer: every area topic and the erasures topic, one consumer
+group, batches applied in one PostgreSQL transaction each, Kafka offsets committed after.
+
+Why a plain aiokafka loop rather than a FastStream batch subscriber: the view's positions in
+PostgreSQL are the truth (the eventsourcing ``Tracking`` idea), so on every assignment the
+consumer must seek to the positions stored in the *live view schema*, which changes when a
+replay switches over; the batch must be parsed record by record so that one poison record is
+dead-lettered while the rest of its batch is applied; and the same ``apply_batch`` serves the
+replay command, which reads fixed offset ranges with manually assigned partitions. FastStream
+0.7's batch subscriber decodes and acknowledges whole batches and has no dead-letter support,
+so each of these would have been a workaround around it; the loop below is shorter than those
+workarounds. Kafka offsets are still committed after each batch (for lag monitoring), but a
+lost commit only means records are read again and dropped by the stored positions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
+from aiokafka.errors import KafkaError
+from aiokafka.structs import TopicPartition
+
+from coordination.domain.deadletters import DeadLetter
+from coordination.domain.records import Record
+from coordination.projection import Outcome, apply_batch
+from coordination.settings import Settings
+from coordination.store import schema as schemas
+from samverkan_common.db import Connection
+from samverkan_contracts.topics import AREA_TOPICS, DEADLETTER, ERASURES
+
+log = logging.getLogger(__name__)
+
+#: The erasures topic, then every area topic once (holistic plans share prevention's).
+TOPICS: tuple[str, ...] = (
+    ERASURES.name,
+    *sorted({topic.name for topic in AREA_TOPICS.values()}),
+)
+
+#: Advisory lock: batches hold it shared; a replay's switch-over holds it exclusively.
+SWITCH_LOCK = 0x5A4D_5645  # "ZMVE"
+#: NOTIFY channel on which every applied batch announces what changed.
+CHANNEL = "coordination_view"
+
+
+@dataclass
+class KafkaDeadLetters:
+    """Publishes dead letters to the dead-letter topic, then records them for operators."""
+
+    producer: AIOKafkaProducer
+    consumer_group: str
+
+    async def send(self, conn: Connection, letters: Sequence[DeadLetter]) -> None:
+        pending = [
+            await self.producer.send(
+                DEADLETTER.name,
+                letter.record.value,
+                key=letter.record.key,
+                headers=letter.headers(self.consumer_group),
+            )
+            for letter in letters
+        ]
+        await asyncio.gather(*pending)
+        await record_dead_letters(conn, letters)
+
+
+async def record_dead_letters(conn: Connection, letters: Sequence[DeadLetter]) -> None:
+    await conn.executemany(
+        'INSERT INTO coordination.dead_letters (topic, partition, "offset", record_time, '
+        "event_type, error_class, error_message) VALUES ($1, $2, $3, "
+        "to_timestamp($4::bigint / 1000.0), $5, $6, $7) ON CONFLICT DO NOTHING",
+        [
+            (
+                d.record.topic,
+                d.record.partition,
+                d.record.offset,
+                d.record.timestamp,
+                d.record.header_type,
+                d.error_class,
+                d.error_message,
+            )
+            for d in letters
+        ],
+    )
+
+
+async def apply_live(
+    conn: Connection, records: Sequence[Record], sink: KafkaDeadLetters
+) -> tuple[str, Outcome]:
+    """Apply a batch to whichever view is live, in one transaction, and announce it."""
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock_shared($1)", SWITCH_LOCK)
+        schema = await schemas.live_schema(conn)
+        if schema is None:
+            raise RuntimeError("no live view; start the service to create one")
+        outcome = await apply_batch(conn, schema, records, sink)
+        if outcome.applied:
+            payload = {"districts": sorted(outcome.districts), "areas": sorted(outcome.areas)}
+            await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, json.dumps(payload))
+    return schema, outcome
+
+
+class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka is untyped
+    def __init__(self, projector: ProjectionConsumer) -> None:
+        self._projector = projector
+
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        del revoked
+
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        await self._projector.seek_to_stored(assigned)
+
+
+@dataclass
+class ProjectionConsumer:
+    """Reads every topic in batches and applies them to the live view until stopped."""
+
+    pool: asyncpg.Pool
+    producer: AIOKafkaProducer
+    settings: Settings
+    retry_seconds: float = 1.0
+    applied: int = 0
+    rewound: int = 0
+    _consumer: Any = None
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def run(self) -> None:
+        s = self.settings
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=s.kafka_bootstrap,
+            group_id=s.consumer_group,
+            client_id="coordination",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_partition_fetch_bytes=4 * 1024 * 1024,
+        )
+        self._consumer.subscribe(list(TOPICS), listener=_SeekToStored(self))
+        await self._consumer.start()
+        sink = KafkaDeadLetters(self.producer, s.consumer_group)
+        try:
+            while not self._stopping.is_set():
+                await self._one_batch(sink)
+        finally:
+            await self._consumer.stop()
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    async def wait_stopping(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    def rewind(self, tp: TopicPartition, offset: int) -> None:
+        """Read a partition again from ``offset`` (records already applied are dropped)."""
+        self._consumer.seek(tp, offset)
+
+    async def _one_batch(self, sink: KafkaDeadLetters) -> None:
+        batch = await self._consumer.getmany(
+            timeout_ms=self.settings.batch_wait_ms, max_records=self.settings.batch_size
+        )
+        records = [Record.of(r) for rs in batch.values() for r in rs]
+        if not records:
+            return
+        try:
+            async with self.pool.acquire() as conn:
+                _, outcome = await apply_live(conn, records, sink)
+        except Exception:
+            log.exception("applying a batch of %d records failed; retrying", len(records))
+            await asyncio.sleep(self.retry_seconds)
+            await self.seek_to_stored(self._consumer.assignment())
+            return
+        self.applied += outcome.applied
+        self.rewound += outcome.rewound
+        await self._commit(outcome)
+
+    async def _commit(self, outcome: Outcome) -> None:
+        assigned = self._consumer.assignment()
+        offsets = {
+            tp: n for (t, p), n in outcome.nexts.items() if (tp := TopicPartition(t, p)) in assigned
+        }
+        if not offsets:
+            return
+        try:
+            await self._consumer.commit(offsets)
+        except KafkaError as error:  # the stored positions are the truth; log and go on
+            log.warning("committing offsets failed (%s); positions are stored", error)
+
+    async def seek_to_stored(self, partitions: Any) -> None:
+        """Seek each partition to the view's stored position (or to its beginning)."""
+        partitions = list(partitions)
+        if not partitions:
+            return
+        async with self.pool.acquire() as conn:
+            schema = await schemas.live_schema(conn)
+            stored = await schemas.positions(conn, schema) if schema else {}
+        for tp in partitions:
+            position = stored.get((tp.topic, tp.partition))
+            if position is None:
+                await self._consumer.seek_to_beginning(tp)
+            else:
+                self._consumer.seek(tp, position)
+
+
+async def run_until_stopped(consumer: ProjectionConsumer) -> None:
+    """Run the consumer, restarting it after an unexpected failure (logged)."""
+    while not consumer.stopping:
+        try:
+            await consumer.run()
+        except Exception:
+            log.exception("projection consumer failed; restarting")
+            await consumer.wait_stopping(consumer.retry_seconds)

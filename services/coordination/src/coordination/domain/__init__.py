@@ -1,0 +1,1 @@
+"""Pure rules of the coordination view: no framework, no I/O."""

@@ -1,0 +1,72 @@
+"""Settings of the coordination service: environment variables prefixed ``COORDINATION_``.
+
+Rules and thresholds of the view (deadlines, alert rules, the k of small-cell suppression)
+are settings too, so that the central unit can change them without a release. Mappings are
+given as JSON, e.g. ``COORDINATION_REFERRAL_ACK_HOURS='{"urgent": 8, "routine": 48}'``.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from samverkan_common.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="COORDINATION_", frozen=True, extra="ignore")
+
+    database_name: str = Field(
+        default="samverkan_coordination", description="The coordination service's own database."
+    )
+    http_port: int = Field(default=8100, description="Port of the coordination query API.")
+    consumer_group: str = Field(
+        default="samverkan-coordination",
+        description="Kafka consumer group of the projections (one group reads every topic).",
+    )
+    consume_enabled: bool = Field(
+        default=True, description="Run the projections in this process (off for an API-only node)."
+    )
+    batch_size: int = Field(
+        default=2000, ge=1, le=50_000, description="Most records applied in one transaction."
+    )
+    batch_wait_ms: int = Field(
+        default=200, ge=1, le=10_000, description="How long to wait for a batch to fill."
+    )
+    referral_ack_hours: dict[str, int] = Field(
+        default={"urgent": 24, "routine": 72},
+        description="Hours a receiver has to acknowledge a referral, by urgency.",
+    )
+    referral_completion_days: dict[str, int] = Field(
+        default={"default": 180, "housing": 60, "protection": 30},
+        description="Days from acceptance until a referral should be completed, by service "
+        "(`default` for the rest).",
+    )
+    consultation_escalation_hours: tuple[int, ...] = Field(
+        default=(0, 48),
+        description="Hours after the requested response time at which an unanswered "
+        "consultation is escalated one level further (level 1 at the first value, ...).",
+    )
+    repeated_contacts: int = Field(
+        default=3, ge=2, description="Alert: this many outreach contacts with one subject ..."
+    )
+    repeated_contacts_days: int = Field(
+        default=30, ge=1, description="... within this many days, and no referral for them."
+    )
+    housing_signals: int = Field(
+        default=3, ge=2, description="Alert: this many housing signals in one district ..."
+    )
+    housing_signals_days: int = Field(default=60, ge=1, description="... within this many days.")
+    suppression_k: int = Field(
+        default=5, ge=2, le=100, description="Indicator cells under k are suppressed."
+    )
+
+    @model_validator(mode="after")
+    def _deadlines_complete(self) -> Settings:
+        if not {"urgent", "routine"} <= self.referral_ack_hours.keys():
+            raise ValueError("referral_ack_hours needs `urgent` and `routine`")
+        if "default" not in self.referral_completion_days:
+            raise ValueError("referral_completion_days needs a `default`")
+        if list(self.consultation_escalation_hours) != sorted(self.consultation_escalation_hours):
+            raise ValueError("consultation_escalation_hours must be ascending")
+        return self

@@ -1,0 +1,264 @@
+"""The view's tables, made in a schema of their own so that a replay can build a fresh copy
+beside the live one and switch over in one transaction.
+
+Schema names are generated here (``view_<n>``) and checked against a strict pattern before
+they are put into SQL text; nothing a caller sends ever becomes part of a name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from samverkan_common.db import Connection
+
+_NAME = re.compile(r"^view_[0-9]{1,9}$")
+
+#: Tables whose rows are the view (the checksum covers these, in this order).
+VIEW_TABLES = (
+    "event_counts",
+    "plans",
+    "referrals",
+    "consultations",
+    "contacts",
+    "housing_signals",
+    "cases",
+    "episodes",
+    "consents",
+    "subject_links",
+    "steps",
+    "erased",
+    "erasures",
+)
+
+_DDL = """
+CREATE SCHEMA {s};
+CREATE TABLE {s}.positions (
+    topic       text    NOT NULL,
+    partition   integer NOT NULL,
+    next_offset bigint  NOT NULL,
+    PRIMARY KEY (topic, partition)
+);
+CREATE TABLE {s}.applied_events (id uuid PRIMARY KEY);
+CREATE TABLE {s}.event_counts (
+    district text   NOT NULL,
+    area     text   NOT NULL,
+    family   text   NOT NULL,
+    day      date   NOT NULL,
+    n        bigint NOT NULL,
+    PRIMARY KEY (district, area, family, day)
+);
+CREATE TABLE {s}.plans (
+    plan_id        uuid PRIMARY KEY,
+    district       text        NOT NULL,
+    area           text        NOT NULL,
+    revision       integer     NOT NULL,
+    status         text        NOT NULL,
+    adopted_on     date,
+    next_review_on date        NOT NULL,
+    updated_at     timestamptz NOT NULL
+);
+CREATE INDEX ON {s}.plans (district, area);
+CREATE TABLE {s}.referrals (
+    referral_id    uuid PRIMARY KEY,
+    district       text,
+    subject_ref    text,
+    from_org       text,
+    to_org         text,
+    service        text,
+    urgency        text,
+    respond_by     timestamptz,
+    consent_id     uuid,
+    legal_basis    text,
+    sent_at        timestamptz,
+    received_at    timestamptz,
+    accepted_at    timestamptz,
+    declined_at    timestamptz,
+    decline_reason text,
+    completed_at   timestamptz,
+    outcome        text,
+    withdrawn_at   timestamptz
+);
+CREATE INDEX ON {s}.referrals (from_org);
+CREATE INDEX ON {s}.referrals (to_org);
+CREATE INDEX ON {s}.referrals (subject_ref);
+CREATE TABLE {s}.consultations (
+    consultation_id uuid PRIMARY KEY,
+    district        text,
+    requested_by    text,
+    requested_of    text,
+    question        text,
+    age_band        text,
+    respond_by      timestamptz,
+    requested_at    timestamptz,
+    answered_at     timestamptz,
+    closed_at       timestamptz,
+    resolution      text
+);
+CREATE INDEX ON {s}.consultations (district);
+CREATE TABLE {s}.contacts (
+    contact_id   uuid PRIMARY KEY,
+    subject_ref  text        NOT NULL,
+    district     text        NOT NULL,
+    arena        text        NOT NULL,
+    contacted_at timestamptz NOT NULL
+);
+CREATE INDEX ON {s}.contacts (subject_ref, contacted_at);
+CREATE TABLE {s}.housing_signals (
+    signal_id   uuid PRIMARY KEY,
+    district    text NOT NULL,
+    reported_by text NOT NULL,
+    observed_on date NOT NULL
+);
+CREATE INDEX ON {s}.housing_signals (district, observed_on);
+CREATE TABLE {s}.cases (
+    case_id          uuid PRIMARY KEY,
+    district         text,
+    subject_ref      text,
+    opened_at        timestamptz,
+    age_band         text,
+    origin           text,
+    indicators       text[],
+    police_report_on date,
+    protections      text[] NOT NULL DEFAULT '{{}}',
+    reflection_until date,
+    closed_on        date,
+    outcome          text
+);
+CREATE INDEX ON {s}.cases (subject_ref);
+CREATE TABLE {s}.episodes (
+    episode_id  uuid PRIMARY KEY,
+    district    text,
+    subject_ref text,
+    provided_by text,
+    kind        text,
+    started_on  date,
+    ended_on    date,
+    end_reason  text
+);
+CREATE INDEX ON {s}.episodes (subject_ref);
+CREATE TABLE {s}.consents (
+    consent_id   uuid PRIMARY KEY,
+    subject_ref  text NOT NULL,
+    granting_org text,
+    recipients   text[],
+    purpose      text,
+    given_on     date,
+    valid_until  date,
+    revoked_on   date
+);
+CREATE INDEX ON {s}.consents (subject_ref);
+CREATE TABLE {s}.subject_links (
+    aggregate_id text PRIMARY KEY,
+    subject_ref  text NOT NULL
+);
+CREATE INDEX ON {s}.subject_links (subject_ref);
+CREATE TABLE {s}.steps (
+    event_id     uuid PRIMARY KEY,
+    subject_ref  text,
+    aggregate_id text        NOT NULL,
+    occurred_at  timestamptz NOT NULL,
+    area         text        NOT NULL,
+    family       text        NOT NULL,
+    district     text        NOT NULL,
+    actororg     text        NOT NULL,
+    restricted   boolean     NOT NULL,
+    data         jsonb       NOT NULL
+);
+CREATE INDEX ON {s}.steps (subject_ref);
+CREATE INDEX ON {s}.steps (aggregate_id);
+CREATE TABLE {s}.erased (
+    digest bytea PRIMARY KEY,
+    kind   text NOT NULL
+);
+CREATE TABLE {s}.erasures (
+    subject_digest bytea PRIMARY KEY,
+    reason         text        NOT NULL,
+    requested_by   text        NOT NULL,
+    requested_at   timestamptz NOT NULL,
+    event_id       uuid        NOT NULL
+);
+"""
+
+
+def q(template: str, schema: str) -> str:
+    """SQL from a template whose ``{s}`` is the view schema (checked, never a caller's text)."""
+    return template.format(s=checked(schema))
+
+
+def checked(name: str) -> str:
+    """The schema name, if it is one of ours; ValueError otherwise."""
+    if not _NAME.match(name):
+        raise ValueError(f"not a view schema name: {name!r}")
+    return name
+
+
+async def create_view(conn: Connection) -> str:
+    """Make an empty view in a new schema and return its name (not yet live)."""
+    generation = await conn.fetchval("SELECT nextval('coordination.view_generation')")
+    name = checked(f"view_{generation}")
+    async with conn.transaction():
+        for statement in _DDL.format(s=name).split(";\n"):
+            if statement.strip():
+                await conn.execute(statement)
+    return name
+
+
+async def live_schema(conn: Connection) -> str | None:
+    """The schema of the live view, or None before the first start."""
+    name = await conn.fetchval("SELECT schema_name FROM coordination.live_view")
+    return checked(name) if name is not None else None
+
+
+async def ensure_live_view(conn: Connection) -> str:
+    """The live view's schema, made on the very first start."""
+    async with conn.transaction():
+        await conn.execute("LOCK TABLE coordination.live_view IN EXCLUSIVE MODE")
+        name = await live_schema(conn)
+        if name is None:
+            name = await create_view(conn)
+            await conn.execute("INSERT INTO coordination.live_view (schema_name) VALUES ($1)", name)
+    return name
+
+
+async def switch_live(conn: Connection, name: str) -> None:
+    """Make ``name`` the live view (in the caller's transaction)."""
+    await conn.execute(
+        "UPDATE coordination.live_view SET schema_name = $1, switched_at = clock_timestamp()",
+        checked(name),
+    )
+
+
+async def drop_view(conn: Connection, name: str) -> None:
+    await conn.execute(f"DROP SCHEMA {checked(name)} CASCADE")
+
+
+async def view_schemas(conn: Connection) -> list[str]:
+    rows = await conn.fetch(
+        "SELECT nspname FROM pg_namespace WHERE nspname ~ '^view_[0-9]+$' ORDER BY nspname"
+    )
+    return [r["nspname"] for r in rows]
+
+
+async def checksum(conn: Connection, name: str) -> str:
+    """SHA-256 over every row of every view table, in a canonical order.
+
+    Bookkeeping (positions, applied event ids) is left out: two views built from the same
+    records hold the same rows whatever batches they were built in.
+    """
+    total = hashlib.sha256()
+    for table in VIEW_TABLES:
+        digest = await conn.fetchval(
+            q(
+                "SELECT coalesce(encode(sha256(string_agg(t::text, E'\\n' ORDER BY t::text)"  # noqa: S608 - fixed table names
+                f"::bytea), 'hex'), '') FROM {{s}}.{table} t",
+                name,
+            )
+        )
+        total.update(f"{table}:{digest}\n".encode())
+    return total.hexdigest()
+
+
+async def positions(conn: Connection, name: str) -> dict[tuple[str, int], int]:
+    rows = await conn.fetch(q("SELECT topic, partition, next_offset FROM {s}.positions", name))
+    return {(r["topic"], r["partition"]): r["next_offset"] for r in rows}
