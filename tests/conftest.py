@@ -1,4 +1,4 @@
-"""Test-wide rules: a skipped test is a failed test here.
+"""Test-wide rules: tests use the stack's ports, and a skipped test is a failed test here.
 
 Integration tests run against the real local stack; a test that skips because a server is
 missing would hide exactly the failure we need to see, so every skip is reported as a failure.
@@ -6,9 +6,20 @@ missing would hide exactly the failure we need to see, so every skip is reported
 
 from __future__ import annotations
 
+import os
 from collections.abc import Generator
 
 import pytest
+
+from tests.stack import SERVICES, STACK
+
+# Every service's settings point at the stack the tests run against (CI uses its own ports),
+# so that `Settings()` inside any test finds the real servers.
+for _service in SERVICES:
+    _prefix = _service.upper()
+    os.environ.setdefault(f"{_prefix}_DATABASE_PORT", str(STACK.pg_port))
+    os.environ.setdefault(f"{_prefix}_KAFKA_BOOTSTRAP", STACK.kafka_bootstrap)
+    os.environ.setdefault(f"{_prefix}_KEYCLOAK_ISSUER", STACK.issuer)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -40,5 +40,5 @@ def upgrade() -> None:
             participants  integer
         );
         CREATE INDEX trainings_district ON trainings (district);
-        """
+        """,
     )
