@@ -1,0 +1,1 @@
+"""HTTP routes of the treatment service (ingestion itself is shared)."""

@@ -1,0 +1,1 @@
+"""The treatment service's tables."""
