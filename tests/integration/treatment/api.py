@@ -15,7 +15,12 @@ import asyncpg
 import httpx
 
 from samverkan_contracts.base import EventData
-from samverkan_contracts.envelope import STRUCTURED_CONTENT_TYPE, new_event, wire_dict
+from samverkan_contracts.envelope import (
+    BATCH_CONTENT_TYPE,
+    STRUCTURED_CONTENT_TYPE,
+    new_event,
+    wire_dict,
+)
 from samverkan_contracts.events import treatment as t
 from samverkan_contracts.organisations import OrganisationKind, load_organisations
 
@@ -101,6 +106,14 @@ class Api:
             "/events",
             content=json.dumps(body),
             headers={"content-type": STRUCTURED_CONTENT_TYPE, "authorization": f"Bearer {token}"},
+        )
+
+    async def send_batch(self, bodies: list[dict[str, Any]], *, org: str) -> httpx.Response:
+        token = await self.tokens.org(org)
+        return await self.client.post(
+            "/events",
+            content=json.dumps(bodies),
+            headers={"content-type": BATCH_CONTENT_TYPE, "authorization": f"Bearer {token}"},
         )
 
     async def post(

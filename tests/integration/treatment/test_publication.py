@@ -8,6 +8,8 @@ before it has been published, and the records before it are counted.
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,13 +17,15 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import TopicPartition
 
+from samverkan_contracts.events import treatment as t
 from samverkan_contracts.topics import TREATMENT
-from tests.integration.treatment.api import CENTRAL, Api, Loop, accepted, event, refused
+from tests.integration.treatment.api import CENTRAL, Api, Loop, accepted, event, refused, today
 from tests.stack import STACK
 
 pytestmark = pytest.mark.integration
 
-DEADLINE_MS = 30_000
+#: Only a bound on a broken relay: nothing is asserted about how fast records arrive.
+GIVE_UP_SECONDS = 30
 
 
 @pytest.fixture
@@ -46,7 +50,8 @@ async def records_until(consumer: Any, start: dict[Any, int], last_id: str) -> l
     for partition, offset in start.items():
         consumer.seek(partition, offset)
     seen: list[Any] = []
-    for _ in range(DEADLINE_MS // 1000):
+    give_up = time.monotonic() + GIVE_UP_SECONDS
+    while time.monotonic() < give_up:
         batches = await consumer.getmany(timeout_ms=1000)
         for records in batches.values():
             seen.extend(records)
@@ -118,3 +123,26 @@ async def test_an_event_id_reused_for_other_content_is_a_conflict(api: Api) -> N
     changed = sent | {"data": sent["data"] | {"urgency": "urgent"}}
     refused(await api.send(changed, org="kungsholmen"), 409)
     assert (await loop.state())["urgency"] == "routine"
+
+
+async def test_a_batch_is_applied_all_or_nothing(api: Api) -> None:
+    loop = Loop(api, sender="kungsholmen", receiver=CENTRAL)
+    consent = t.ConsentRecorded(
+        consent_id=uuid.uuid4(),
+        subject_ref=loop.subject_ref,
+        granting_organisation="kungsholmen",
+        recipients=(CENTRAL,),
+        purpose=t.ConsentPurpose.REFERRAL,
+        given_on=today(),
+        valid_until=today(),
+    )
+    failing = [event(consent, org="kungsholmen"), event(loop.sent(uuid.uuid4()), org="kungsholmen")]
+    refused(await api.send_batch(failing, org="kungsholmen"), 409)
+    batch = [
+        event(consent, org="kungsholmen"),
+        event(loop.sent(consent.consent_id), org="kungsholmen"),
+    ]
+    response = await api.send_batch(batch, org="kungsholmen")
+    accepted(response)
+    assert response.json() == {"accepted": [batch[0]["id"], batch[1]["id"]]}
+    assert (await loop.state())["consent_id"] == str(consent.consent_id)
