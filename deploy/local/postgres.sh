@@ -9,14 +9,15 @@ PG_BIN="/usr/lib/postgresql/$POSTGRES_MAJOR/bin"
 # directory that user can reach whatever the permissions of the checkout.
 if [ "$(id -u)" = 0 ]; then
   PG_HOME="/var/lib/samverkan-local/$(printf '%s' "$ROOT" | md5sum | cut -c1-10)"
-  as_pg() { runuser -u postgres -- "$@"; }
+  # run from a directory the postgres user may enter (the checkout may be private)
+  as_pg() { (cd "$PG_HOME" && runuser -u postgres -- "$@"); }
 else
   PG_HOME="$STATE/postgres"
   as_pg() { "$@"; }
 fi
 PGDATA="$PG_HOME/data"
 SOCK="$PG_HOME/sock"
-PGLOG="$LOGS/postgres.log"
+PGLOG="$PG_HOME/postgres.log"  # linked from var/log/postgres.log
 
 ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
 
@@ -38,7 +39,8 @@ start() {
   if ready; then say "already running on 127.0.0.1:$PG_PORT"; ensure_databases; return 0; fi
   mkdir -p "$PG_HOME" "$SOCK"
   touch "$PGLOG"
-  if [ "$(id -u)" = 0 ]; then chown -R postgres: "$PG_HOME" "$PGLOG"; fi
+  ln -sfn "$PGLOG" "$LOGS/postgres.log"
+  if [ "$(id -u)" = 0 ]; then chown -R postgres: "$PG_HOME"; fi
   if [ ! -f "$PGDATA/PG_VERSION" ]; then
     say "initialising $PGDATA"
     as_pg "$PG_BIN/initdb" -D "$PGDATA" -U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
