@@ -63,9 +63,19 @@ def day_of(moment: datetime) -> date:
 
 def _referral_sent(e: Ev) -> Writes:
     d = e.data_as(t.ReferralSent)
-    row = (d.referral_id, e.district, d.subject_ref, d.from_organisation, d.to_organisation,
-           d.service.value, d.urgency.value, d.respond_by, d.consent_id,
-           d.legal_basis.value if d.legal_basis else None, e.time)  # fmt: skip
+    row = (
+        d.referral_id,
+        e.district,
+        d.subject_ref,
+        d.from_organisation,
+        d.to_organisation,
+        d.service.value,
+        d.urgency.value,
+        d.respond_by,
+        d.consent_id,
+        d.legal_basis.value if d.legal_basis else None,
+        e.time,
+    )
     return [("referral.sent", row), ("subject_link", (e.subject, d.subject_ref))]
 
 
@@ -79,8 +89,16 @@ def _referral_step(name: str, *extra: Callable[[Any], Any]) -> Callable[[Ev], Wr
 
 def _consultation_requested(e: Ev) -> Writes:
     d = e.data_as(t.ConsultationRequested)
-    row = (d.consultation_id, e.district, d.requested_by, d.requested_of, d.question.value,
-           d.age_band.value, d.respond_by, e.time)  # fmt: skip
+    row = (
+        d.consultation_id,
+        e.district,
+        d.requested_by,
+        d.requested_of,
+        d.question.value,
+        d.age_band.value,
+        d.respond_by,
+        e.time,
+    )
     return [("consultation.requested", row)]
 
 
@@ -107,15 +125,30 @@ def _housing_signal(e: Ev) -> Writes:
 
 def _plan(e: Ev) -> Writes:
     d = e.data_as(plans.PlanUpdated)
-    row = (d.plan_id, e.district, e.programmearea.value, d.revision, d.status.value,
-           d.adopted_on, d.next_review_on, e.time)  # fmt: skip
+    row = (
+        d.plan_id,
+        e.district,
+        e.programmearea.value,
+        d.revision,
+        d.status.value,
+        d.adopted_on,
+        d.next_review_on,
+        e.time,
+    )
     return [("plan", row)]
 
 
 def _case_opened(e: Ev) -> Writes:
     d = e.data_as(tr.SuspicionRegistered)
-    row = (d.case_id, e.district, d.subject_ref, e.time, d.age_band.value, d.origin.value,
-           sorted(i.value for i in d.indicators))  # fmt: skip
+    row = (
+        d.case_id,
+        e.district,
+        d.subject_ref,
+        e.time,
+        d.age_band.value,
+        d.origin.value,
+        sorted(i.value for i in d.indicators),
+    )
     links = [("subject_link", (e.subject, d.subject_ref))] if d.subject_ref else []
     return [("case.opened", row), *links]
 
@@ -153,8 +186,15 @@ def _episode_ended(e: Ev) -> Writes:
 
 def _consent_recorded(e: Ev) -> Writes:
     d = e.data_as(t.ConsentRecorded)
-    row = (d.consent_id, d.subject_ref, d.granting_organisation, sorted(d.recipients),
-           d.purpose.value, d.given_on, d.valid_until)  # fmt: skip
+    row = (
+        d.consent_id,
+        d.subject_ref,
+        d.granting_organisation,
+        sorted(d.recipients),
+        d.purpose.value,
+        d.given_on,
+        d.valid_until,
+    )
     return [("consent.recorded", row)]
 
 
@@ -225,10 +265,18 @@ def is_step(event: Ev) -> bool:
 
 
 def step_row(event: Ev) -> Row:
-    return (event.id, subject_of(event), event.subject, event.time, event.programmearea.value,
-            family(event), event.district, event.actororg,
-            event.sensitivity is Sensitivity.RESTRICTED,
-            json.dumps(event.data.model_dump(mode="json")))  # fmt: skip
+    return (
+        event.id,
+        subject_of(event),
+        event.subject,
+        event.time,
+        event.programmearea.value,
+        family(event),
+        event.district,
+        event.actororg,
+        event.sensitivity is Sensitivity.RESTRICTED,
+        json.dumps(event.data.model_dump(mode="json")),
+    )
 
 
 # --- the batch ------------------------------------------------------------------------
@@ -261,9 +309,14 @@ def parse(record: Record) -> Ev:
     return event
 
 
-_TRANSIENT = (OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
-              asyncpg.exceptions.SerializationError, asyncpg.exceptions.DeadlockDetectedError,
-              asyncpg.exceptions.QueryCanceledError)  # fmt: skip
+_TRANSIENT = (
+    OSError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.SerializationError,
+    asyncpg.exceptions.DeadlockDetectedError,
+    asyncpg.exceptions.QueryCanceledError,
+)
 
 
 async def apply_batch(
@@ -342,9 +395,15 @@ async def _project(conn: Connection, schema: str, batch: Sequence[Ev]) -> None:
     erasures = [e for e in batch if isinstance(e.data, SubjectErasureRequested)]
     for e in erasures:
         d = e.data_as(SubjectErasureRequested)
-        await view.erase_subject(conn, schema, d.subject_ref, reason=d.reason.value,
-                                 requested_by=d.requested_by, requested_at=e.time,
-                                 event_id=e.id)  # fmt: skip
+        await view.erase_subject(
+            conn,
+            schema,
+            d.subject_ref,
+            reason=d.reason.value,
+            requested_by=d.requested_by,
+            requested_at=e.time,
+            event_id=e.id,
+        )
     others = [e for e in batch if not isinstance(e.data, SubjectErasureRequested)]
     writes: defaultdict[str, list[Row]] = defaultdict(list)
     counts: defaultdict[tuple[str, str, str, date], int] = defaultdict(int)

@@ -6,4 +6,6 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    return []
+    from coordination.handlers import ops, views  # noqa: PLC0415 - routes import the use cases
+
+    return [views.router, ops.router]

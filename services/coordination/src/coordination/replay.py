@@ -1,0 +1,233 @@
+"""Replay: rebuild the view from the topics into a fresh schema, then switch over.
+
+1. Make an empty ``view_<n>``; read every partition from its beginning to the end offsets
+   taken at the start (the erasures topic first, so erased subjects never reappear), applying
+   batches with the same ``apply_batch`` as the live consumer, with a progress bar.
+2. Switch-over, holding the advisory lock that pauses the live consumer between batches:
+   bring both views to the same positions (the new one, or the live one if it lagged; records
+   the live view had not yet seen are dead-lettered as the live consumer would), compare the
+   checksums, and make the new schema live in one transaction; the old one is dropped (an
+   erasure must not survive in an old copy).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer
+from aiokafka.structs import TopicPartition
+
+from coordination.consumer import SWITCH_LOCK, TOPICS, KafkaDeadLetters
+from coordination.domain.deadletters import DeadLetter
+from coordination.domain.records import Record
+from coordination.projection import DeadLetterSink, apply_batch
+from coordination.settings import Settings
+from coordination.store import schema as schemas
+from samverkan_common.db import Connection, create_pool
+from samverkan_common.kafka import create_producer
+from samverkan_contracts.topics import ERASURES
+
+Offsets = dict[tuple[str, int], int]
+
+
+@dataclass
+class CountingSink:
+    """Replay does not publish dead letters again: the live consumer already did."""
+
+    dead: int = 0
+
+    async def send(self, conn: Connection, letters: Sequence[DeadLetter]) -> None:
+        del conn
+        self.dead += len(letters)
+
+
+@dataclass
+class Progress:
+    total: int
+    out: TextIO
+    done: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def rate(self) -> float:
+        return self.done / max(time.monotonic() - self.started, 1e-9)
+
+    def add(self, n: int) -> None:
+        self.done += n
+        share = self.done / self.total if self.total else 1.0
+        bar = "#" * int(share * 30)
+        self.out.write(
+            f"\r[{bar:<30}] {share:6.1%} {self.done:,}/{self.total:,} records "
+            f"{self.rate:,.0f} records/s"
+        )
+        self.out.flush()
+
+
+@dataclass
+class ReplayReport:
+    schema: str
+    records: int
+    seconds: float
+    live_checksum: str
+    rebuilt_checksum: str
+    switched: bool
+
+    @property
+    def rate(self) -> float:
+        return self.records / max(self.seconds, 1e-9)
+
+
+async def _read_range(  # noqa: PLR0913 - one range read, explicit
+    consumer: Any,
+    *,
+    pool_or_conn: asyncpg.Pool | Connection,
+    schema: str,
+    start: Mapping[TopicPartition, int],
+    end: Mapping[TopicPartition, int],
+    sink: DeadLetterSink,
+    progress: Progress | None,
+    batch_size: int,
+) -> None:
+    todo = {tp for tp in start if start[tp] < end[tp]}
+    if not todo:
+        return
+    consumer.assign(sorted(todo))
+    for tp in todo:
+        consumer.seek(tp, start[tp])
+    while todo:
+        batch = await consumer.getmany(*todo, timeout_ms=1000, max_records=batch_size)
+        records = [Record.of(r) for tp, rs in batch.items() for r in rs if r.offset < end[tp]]
+        for tp in list(todo):
+            if await consumer.position(tp) >= end[tp]:
+                todo.discard(tp)
+        if records:
+            await _apply(pool_or_conn, schema, records, sink)
+            if progress:
+                progress.add(len(records))
+
+
+async def _apply(
+    pool_or_conn: asyncpg.Pool | Connection,
+    schema: str,
+    records: list[Record],
+    sink: DeadLetterSink,
+) -> None:
+    if isinstance(pool_or_conn, asyncpg.Pool):
+        async with pool_or_conn.acquire() as conn, conn.transaction():
+            await apply_batch(conn, schema, records, sink)
+    else:
+        async with pool_or_conn.transaction():
+            await apply_batch(pool_or_conn, schema, records, sink)
+
+
+async def replay(  # noqa: PLR0915 - the command's steps, in order
+    settings: Settings, *, out: TextIO = sys.stderr, allow_difference: bool = False
+) -> ReplayReport:
+    pool = await create_pool(settings)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap,
+        enable_auto_commit=False,
+        client_id="coordination-replay",
+    )
+    await consumer.start()
+    producer = None
+    try:
+        async with pool.acquire() as conn:
+            await schemas.ensure_live_view(conn)
+            new = await schemas.create_view(conn)
+        await consumer.topics()
+        tps = [
+            TopicPartition(t, p)
+            for t in TOPICS
+            for p in sorted(consumer.partitions_for_topic(t) or ())
+        ]
+        begins = await consumer.beginning_offsets(tps)
+        ends = await consumer.end_offsets(tps)
+        progress = Progress(sum(ends[tp] - begins[tp] for tp in tps), out)
+        sink = CountingSink()
+        out.write(f"replaying {progress.total:,} records into {new}\n")
+        for group in (
+            [tp for tp in tps if tp.topic == ERASURES.name],
+            [tp for tp in tps if tp.topic != ERASURES.name],
+        ):
+            await _read_range(
+                consumer,
+                pool_or_conn=pool,
+                schema=new,
+                start={tp: begins[tp] for tp in group},
+                end={tp: ends[tp] for tp in group},
+                sink=sink,
+                progress=progress,
+                batch_size=settings.batch_size,
+            )
+        out.write("\n")
+        seconds = time.monotonic() - progress.started
+        async with pool.acquire() as conn:
+            await conn.execute("SELECT pg_advisory_lock($1)", SWITCH_LOCK)
+            try:
+                live = await schemas.live_schema(conn)
+                assert live is not None  # noqa: S101 - ensured above
+                live_at = await schemas.positions(conn, live)
+                new_at = await schemas.positions(conn, new)
+                target = {
+                    tp: max(
+                        live_at.get((tp.topic, tp.partition), begins[tp]),
+                        new_at.get((tp.topic, tp.partition), begins[tp]),
+                    )
+                    for tp in tps
+                }
+                await _read_range(
+                    consumer,
+                    pool_or_conn=conn,
+                    schema=new,
+                    start={tp: new_at.get((tp.topic, tp.partition), begins[tp]) for tp in tps},
+                    end=target,
+                    sink=sink,
+                    progress=None,
+                    batch_size=settings.batch_size,
+                )
+                behind = {tp: live_at.get((tp.topic, tp.partition), begins[tp]) for tp in tps}
+                if any(behind[tp] < target[tp] for tp in tps):
+                    producer = create_producer(
+                        settings.kafka_bootstrap, client_id="coordination-replay"
+                    )
+                    await producer.start()
+                    await _read_range(
+                        consumer,
+                        pool_or_conn=conn,
+                        schema=live,
+                        start=behind,
+                        end=target,
+                        sink=KafkaDeadLetters(producer, settings.consumer_group),
+                        progress=None,
+                        batch_size=settings.batch_size,
+                    )
+                live_sum = await schemas.checksum(conn, live)
+                new_sum = await schemas.checksum(conn, new)
+                switched = live_sum == new_sum or allow_difference
+                if switched:
+                    async with conn.transaction():
+                        await schemas.switch_live(conn, new)
+                        await schemas.drop_view(conn, live)
+                else:
+                    await schemas.drop_view(conn, new)
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1)", SWITCH_LOCK)
+        report = ReplayReport(new, progress.done, seconds, live_sum, new_sum, switched)
+        out.write(
+            f"replayed {report.records:,} records in {report.seconds:.1f} s "
+            f"({report.rate:,.0f} records/s); {sink.dead} dead letters skipped\n"
+            f"checksum live {live_sum}\nchecksum new  {new_sum}\n"
+            + (f"switched to {new}\n" if switched else "checksums differ: kept the live view\n")
+        )
+        return report
+    finally:
+        if producer is not None:
+            await producer.stop()
+        await consumer.stop()
+        await pool.close()
