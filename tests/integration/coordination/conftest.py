@@ -36,14 +36,16 @@ def stack_settings(**overrides: Any) -> Settings:
     return Settings(**values)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 async def app() -> AsyncIterator[FastAPI]:
+    """The service in this process for one test module (stopped after it, so that a module
+    can run its own service process instead)."""
     application = create_app(stack_settings())
     async with application.router.lifespan_context(application):
         yield application
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 async def pool(app: FastAPI) -> asyncpg.Pool:
     result: asyncpg.Pool = app.state.pool
     return result
@@ -57,7 +59,7 @@ async def producer() -> AsyncIterator[AIOKafkaProducer]:
     await p.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 async def api(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://coordination") as client:
@@ -100,3 +102,32 @@ async def in_view(pool: asyncpg.Pool, sql: str, *args: Any) -> Any:
         schema = await live_schema(conn)
         assert schema is not None
         return await conn.fetch(sql.format(s=schema), *args)
+
+
+_TOKENS: dict[str, str] = {}
+
+
+async def token(who: str) -> str:
+    """An access token: ``org-<code>``/``ops-monitor``/``audit-reader`` by client credentials,
+    a demo person (``anna.specialist``) by password; secrets are the realm's development ones
+    (deploy/keycloak/README.md)."""
+    if who.startswith(("org-", "ops-", "audit-")):
+        secret = f"dev-{who.removeprefix('org-')}-secret"
+        form = {"grant_type": "client_credentials", "client_id": who, "client_secret": secret}
+    else:
+        form = {
+            "grant_type": "password",
+            "client_id": "samverkan-dashboard",
+            "username": who,
+            "password": f"demo-{who}",
+            "scope": "openid",
+        }
+    async with httpx.AsyncClient(timeout=30) as client:
+        response = await client.post(STACK.token_url, data=form)
+    response.raise_for_status()
+    access: str = response.json()["access_token"]
+    return access
+
+
+def bearer(access: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {access}"}

@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 
 from coordination.consumer import SWITCH_LOCK, TOPICS, KafkaDeadLetters
@@ -125,6 +126,19 @@ async def _apply(
             await apply_batch(pool_or_conn, schema, records, sink)
 
 
+async def partitions(settings: Settings) -> list[TopicPartition]:
+    """Every partition of the topics the view is built from, as the broker has them."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(list(TOPICS))
+    finally:
+        await admin.close()
+    return sorted(
+        TopicPartition(d["topic"], p["partition"]) for d in described for p in d["partitions"]
+    )
+
+
 async def replay(  # noqa: PLR0915 - the command's steps, in order
     settings: Settings, *, out: TextIO = sys.stderr, allow_difference: bool = False
 ) -> ReplayReport:
@@ -140,12 +154,7 @@ async def replay(  # noqa: PLR0915 - the command's steps, in order
         async with pool.acquire() as conn:
             await schemas.ensure_live_view(conn)
             new = await schemas.create_view(conn)
-        await consumer.topics()
-        tps = [
-            TopicPartition(t, p)
-            for t in TOPICS
-            for p in sorted(consumer.partitions_for_topic(t) or ())
-        ]
+        tps = await partitions(settings)
         begins = await consumer.beginning_offsets(tps)
         ends = await consumer.end_offsets(tps)
         progress = Progress(sum(ends[tp] - begins[tp] for tp in tps), out)
