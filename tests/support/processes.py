@@ -9,9 +9,11 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -31,18 +33,21 @@ class ServiceProcess:
     env: dict[str, str]
     port: int
     process: subprocess.Popen[bytes] | None = None
+    log: Path | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     async def start(self) -> None:
-        self.process = subprocess.Popen(  # noqa: S603, ASYNC220 - our own module; Popen returns at once
-            [sys.executable, "-m", self.name],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        self.log = Path(tempfile.mkstemp(prefix=f"{self.name}-", suffix=".log")[1])
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(  # noqa: S603, ASYNC220 - our own module; Popen returns at once
+                [sys.executable, "-m", self.name],
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 60
         async with httpx.AsyncClient() as http:
             while time.monotonic() < deadline:
@@ -58,6 +63,10 @@ class ServiceProcess:
         assert self.process is not None
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(10)
+
+    def output(self) -> str:
+        """What the process wrote to stdout and stderr so far."""
+        return self.log.read_text(encoding="utf-8", errors="replace") if self.log else ""
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
