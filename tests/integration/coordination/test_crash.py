@@ -16,7 +16,7 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import TopicPartition
-from coordination.store.schema import live_schema, positions
+from coordination.store.schema import live_schema, positions, q
 
 from tests.integration.coordination import factories as f
 from tests.integration.coordination.conftest import eventually, stack_settings
@@ -87,7 +87,7 @@ async def test_kill_9_mid_stream_then_restart_gives_the_exact_totals(
             if schema is None:
                 return 0
             n = await conn.fetchval(
-                f"SELECT coalesce(sum(n), 0) FROM {schema}.event_counts WHERE day = $1",
+                q("SELECT coalesce(sum(n), 0) FROM {s}.event_counts WHERE day = $1", schema),
                 day,
             )
         return int(n)
@@ -120,8 +120,9 @@ async def test_kill_9_mid_stream_then_restart_gives_the_exact_totals(
             await service.wait()
     async with crash_pool.acquire() as conn:
         schema = await live_schema(conn)
+        assert schema is not None
         rows = await conn.fetch(
-            f"SELECT district, n FROM {schema}.event_counts WHERE day = $1",
+            q("SELECT district, n FROM {s}.event_counts WHERE day = $1", schema),
             day,
         )
     assert {r["district"]: r["n"] for r in rows} == dict.fromkeys(DISTRICTS, PER_DISTRICT)
