@@ -17,6 +17,9 @@ port_of() {
   esac
 }
 
+# The coordination service has several commands; the others only serve.
+command_of() { [ "$1" = coordination ] && echo serve || true; }
+
 # Services with an entry point (python -m <name>) in this checkout.
 available() {
   local s
@@ -43,7 +46,8 @@ start() {
     (
       service_env "$s"
       cd "$ROOT"
-      nohup "$UV" run --no-sync python -m "$s" >>"$LOGS/$s.log" 2>&1 &
+      # shellcheck disable=SC2046
+      nohup "$UV" run --no-sync python -m "$s" $(command_of "$s") >>"$LOGS/$s.log" 2>&1 &
       echo $! >"$RUN/$s.pid"
     )
   done

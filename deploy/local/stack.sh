@@ -25,6 +25,7 @@ up() {
   local t0=$SECONDS
   servers
   timed services "$HERE/services.sh" start
+  timed "demo data" "$UV" run --no-sync python "$ROOT/deploy/demo/load.py"
   say "stack up in $((SECONDS - t0))s"
   where
 }

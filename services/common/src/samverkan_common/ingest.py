@@ -7,14 +7,16 @@ way with no second effect, and an id reused for different content is a conflict.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 from uuid import UUID
 
 import asyncpg
+from rfc9457 import Problem
 
 from samverkan_common.auth import Principal
 from samverkan_common.authz import authorize
@@ -61,20 +63,26 @@ class Ingestion:
     use_cases: Mapping[str, UseCase]
 
     async def ingest(
-        self, events: Sequence[CloudEvent[EventData]], principal: Principal
+        self, events: Sequence[CloudEvent[EventData]], principal: Principal, *, batch: bool
     ) -> list[UUID]:
-        """Apply and publish the events; return their ids (the same ids for a repeat)."""
-        for index, event in enumerate(events):
+        """Apply and publish the events; return their ids (the same ids for a repeat).
+
+        A refusal names the event it concerns (``$[i]`` in a batch, ``$`` for one event).
+        """
+        roots = [f"$[{i}]" if batch else "$" for i in range(len(events))]
+        for root, event in zip(roots, events, strict=True):
             if event.type not in self.use_cases:
                 raise InvalidRequest(
                     "this service does not take this event type",
-                    [{"path": f"$[{index}].type", "type": "wrong_service", "message": event.type}],
+                    [{"path": f"{root}.type", "type": "wrong_service", "message": event.type}],
                 )
-            authorize(principal, event)
+            with _located(root):
+                authorize(principal, event)
         async with self.pool.acquire() as conn, conn.transaction():
-            for event in events:
+            for root, event in zip(roots, events, strict=True):
                 if await self._first_time(conn, event):
-                    await self.use_cases[event.type](conn, event, principal)
+                    with _located(root):
+                        await self.use_cases[event.type](conn, event, principal)
                     await enqueue(conn, [outbox_message(event)])
         return [event.id for event in events]
 
@@ -94,6 +102,20 @@ class Ingestion:
         if bytes(seen) != mine:
             raise StateConflict(f"event id {event.id} was already used for a different event")
         return False
+
+
+@contextlib.contextmanager
+def _located(root: str) -> Iterator[None]:
+    """Name the event a problem concerns, and root its field paths there."""
+    try:
+        yield
+    except Problem as problem:
+        problem.extras["event"] = root
+        if isinstance(problem, InvalidRequest):
+            problem.extras["errors"] = [
+                {**e, "path": root + e["path"].removeprefix("$")} for e in problem.extras["errors"]
+            ]
+        raise
 
 
 def by_type(use_cases: Mapping[type[EventData], UseCase]) -> dict[str, UseCase]:

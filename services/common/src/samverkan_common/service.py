@@ -96,7 +96,7 @@ def ingestion_router(settings: ServiceSettings) -> APIRouter:
         except InvalidEventError as error:
             raise InvalidRequest("the events are invalid", error.errors) from None
         ingestion: Ingestion = request.app.state.ingestion
-        ids = await ingestion.ingest(events, principal)
+        ids = await ingestion.ingest(events, principal, batch=media == BATCH_CONTENT_TYPE)
         return Accepted(accepted=[str(i) for i in ids])
 
     return router
