@@ -1,0 +1,144 @@
+"""Tracing set up in one function, configured by the standard ``OTEL_*`` variables.
+
+Call :func:`setup_telemetry` once per process, in the app's lifespan (never at
+import time), and ``shutdown()`` the returned provider on the way out so the last
+batch of spans is sent. Variables read (all optional):
+
+* ``OTEL_SERVICE_NAME`` overrides the service name passed in.
+* ``OTEL_RESOURCE_ATTRIBUTES`` adds resource attributes (``key=value,...``).
+* ``OTEL_TRACES_EXPORTER``: ``zipkin`` (alias ``zipkin_json``), ``console`` or
+  ``none`` (the default: spans are still made and propagated, just not sent).
+* ``OTEL_EXPORTER_ZIPKIN_ENDPOINT`` and ``OTEL_EXPORTER_ZIPKIN_TIMEOUT`` (seconds).
+* ``OTEL_SDK_DISABLED=true``: no spans at all, tracers are no-ops.
+* ``OTEL_BSP_*``: batch size and delays, read by the SDK's ``BatchSpanProcessor``.
+
+Trace context crosses process boundaries as W3C ``traceparent``/``tracestate``
+and ``baggage``; :func:`inject_context` and :func:`extract_context` move it in
+and out of a ``dict[str, str]`` carrier (HTTP headers, outbox rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from opentelemetry import propagate, trace
+from opentelemetry.baggage.propagation import W3CBaggagePropagator
+from opentelemetry.context import Context
+from opentelemetry.exporter.zipkin.json import ZipkinExporter
+from opentelemetry.propagators.composite import CompositePropagator
+from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Accepted ``OTEL_TRACES_EXPORTER`` values.
+EXPORTERS = frozenset({"zipkin", "zipkin_json", "console", "none"})
+
+
+class TelemetrySettings(BaseSettings):
+    """The standard OpenTelemetry variables honoured here (no prefix: the names are OTel's)."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore")
+
+    otel_service_name: str | None = Field(
+        default=None, description="Overrides the service name given in code."
+    )
+    otel_traces_exporter: str = Field(
+        default="none",
+        description="Comma-separated exporters: zipkin (alias zipkin_json), console, none.",
+        examples=["zipkin"],
+    )
+    otel_exporter_zipkin_endpoint: str = Field(
+        default="http://127.0.0.1:9411/api/v2/spans",
+        description="Zipkin's span endpoint (the local trace server by default).",
+    )
+    otel_exporter_zipkin_timeout: int = Field(
+        default=10, ge=1, description="Seconds to wait for Zipkin per batch."
+    )
+    otel_sdk_disabled: bool = Field(
+        default=False, description="True turns tracing off: tracers become no-ops."
+    )
+
+    @field_validator("otel_traces_exporter")
+    @classmethod
+    def _known_exporters(cls, value: str) -> str:
+        names = {name.strip().lower() for name in value.split(",") if name.strip()}
+        unknown = names - EXPORTERS
+        if unknown:
+            raise ValueError(f"unsupported exporter(s) {sorted(unknown)}; use {sorted(EXPORTERS)}")
+        return ",".join(sorted(names)) or "none"
+
+    @property
+    def exporters(self) -> frozenset[str]:
+        """The chosen exporters, ``zipkin_json`` spelled ``zipkin``, without ``none``."""
+        names = {
+            "zipkin" if n == "zipkin_json" else n for n in self.otel_traces_exporter.split(",")
+        }
+        return frozenset(names - {"none"})
+
+
+def _exporters_from(settings: TelemetrySettings) -> list[SpanExporter]:
+    exporters: list[SpanExporter] = []
+    if "zipkin" in settings.exporters:
+        exporters.append(
+            ZipkinExporter(
+                endpoint=settings.otel_exporter_zipkin_endpoint,
+                timeout=settings.otel_exporter_zipkin_timeout,
+            )
+        )
+    if "console" in settings.exporters:
+        exporters.append(ConsoleSpanExporter())
+    return exporters
+
+
+def setup_telemetry(
+    service_name: str,
+    *,
+    exporter: SpanExporter | None = None,
+    settings: TelemetrySettings | None = None,
+    set_global: bool = True,
+) -> TracerProvider:
+    """Make the process's tracer provider and install the W3C propagators.
+
+    ``exporter`` replaces the exporters chosen by ``OTEL_TRACES_EXPORTER`` (tests
+    pass an ``InMemorySpanExporter``); it still goes through a ``BatchSpanProcessor``,
+    so call ``force_flush()`` before reading it. ``set_global=False`` leaves the
+    global provider alone (OpenTelemetry lets a process set it only once).
+    """
+    settings = settings or TelemetrySettings()
+    resource = Resource.create({SERVICE_NAME: settings.otel_service_name or service_name})
+    provider = TracerProvider(resource=resource)
+    if not settings.otel_sdk_disabled:
+        for chosen in [exporter] if exporter is not None else _exporters_from(settings):
+            provider.add_span_processor(BatchSpanProcessor(chosen))
+    propagate.set_global_textmap(
+        CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
+    )
+    if set_global:
+        trace.set_tracer_provider(provider)
+    return provider
+
+
+def inject_context(
+    carrier: dict[str, str] | None = None, *, context: Context | None = None
+) -> dict[str, str]:
+    """Write the current (or the given) trace context and baggage into ``carrier``; return it.
+
+    Outside any span nothing is written: the carrier may stay empty.
+    """
+    carrier = {} if carrier is None else carrier
+    propagate.inject(carrier, context=context)
+    return carrier
+
+
+def extract_context(carrier: Mapping[str, str]) -> Context:
+    """The trace context and baggage carried by ``carrier``.
+
+    Keys are looked up as written (``traceparent``, lower case): a plain dict needs
+    lower-case keys; Starlette's ``request.headers`` is case-insensitive and works as is.
+    Use the result as the parent of new spans:
+    ``tracer.start_as_current_span(name, context=extract_context(headers))``.
+    """
+    return propagate.extract(carrier)
