@@ -15,6 +15,7 @@ class Stack:
     pg_port: int = _port("PG_PORT", 55432)
     kafka_port: int = _port("KAFKA_PORT", 19092)
     keycloak_port: int = _port("KEYCLOAK_PORT", 18080)
+    zipkin_port: int = _port("ZIPKIN_PORT", 9411)
 
     @property
     def kafka_bootstrap(self) -> str:

@@ -5,7 +5,7 @@ COMPONENT=stack
 . "$(dirname "$0")/lib.sh"
 HERE="$ROOT/deploy/local"
 
-SERVERS="postgres kafka keycloak"
+SERVERS="postgres kafka keycloak traces"
 
 # timed NAME COMMAND...: run COMMAND and report how long it took.
 timed() {
@@ -19,6 +19,7 @@ servers() {
   timed postgres "$HERE/postgres.sh" start
   timed kafka "$HERE/kafka.sh" start
   timed keycloak bash -c '"$0/keycloak.sh" start && "$0/keycloak.sh" wait' "$HERE"
+  timed traces "$HERE/traces.sh" start
 }
 
 up() {
@@ -40,6 +41,7 @@ memory() {
 postgres|^ *[0-9]+ (/usr/lib/postgresql/[0-9]+/bin/postgres|postgres: )
 kafka|java .*kafka\.Kafka
 keycloak|java .*kc\.home\.dir
+traces|java .*zipkin-server
 PATTERNS
 }
 
@@ -53,6 +55,7 @@ where() {
   Kafka       127.0.0.1:$KAFKA_PORT  topics: deploy/kafka/topics.yaml
   Keycloak    http://127.0.0.1:$KEYCLOAK_PORT/admin/  (admin / admin, development only)
               realm: http://127.0.0.1:$KEYCLOAK_PORT/realms/samverkan  health: http://127.0.0.1:$KEYCLOAK_MGMT_PORT/health/ready
+  Zipkin      http://127.0.0.1:$ZIPKIN_PORT/zipkin/  (trace UI; spans: POST /api/v2/spans)
 $("$HERE/services.sh" ports | while read -r name port; do
   printf '  %-11s http://127.0.0.1:%s/docs  (API; health /health/ready)\n' "$name" "$port"
 done)
@@ -78,12 +81,12 @@ servers_status() {
 
 down() {
   local s
-  for s in services keycloak kafka postgres; do "$HERE/$s.sh" stop; done
+  for s in services traces keycloak kafka postgres; do "$HERE/$s.sh" stop; done
 }
 
 clean() {
   local s
-  for s in services keycloak kafka postgres; do "$HERE/$s.sh" clean; done
+  for s in services traces keycloak kafka postgres; do "$HERE/$s.sh" clean; done
   rm -rf "$STATE" "$LOGS"
 }
 
