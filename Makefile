@@ -34,8 +34,9 @@ typecheck: bootstrap ## mypy --strict over contracts, services and tests
 unit: bootstrap ## fast tests without servers
 	$(UV) run --no-sync pytest tests/unit tests/contract -q
 
-test: bootstrap lint typecheck ## lint, type-check and run every test against the real local stack (started if down)
+test: bootstrap lint typecheck ## lint, type-check and run every test against the real servers (started if down; stops make up's services)
 	@deploy/local/stack.sh servers
+	@deploy/local/services.sh stop >/dev/null  # tests run their own service instances
 	$(UV) run --no-sync pytest -q
 
 schemas: bootstrap ## regenerate JSON Schemas, the AsyncAPI document and deploy/kafka/topics.yaml from contracts

@@ -32,6 +32,7 @@ class ServiceProcess:
     name: str
     env: dict[str, str]
     port: int
+    args: tuple[str, ...] = ()
     process: subprocess.Popen[bytes] | None = None
     log: Path | None = None
 
@@ -43,7 +44,7 @@ class ServiceProcess:
         self.log = Path(tempfile.mkstemp(prefix=f"{self.name}-", suffix=".log")[1])
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(  # noqa: S603, ASYNC220 - our own module; Popen returns at once
-                [sys.executable, "-m", self.name],
+                [sys.executable, "-m", self.name, *self.args],
                 env=self.env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -75,18 +76,24 @@ class ServiceProcess:
 
 
 @contextlib.contextmanager
-def service_process(name: str, **settings: str) -> Iterator[ServiceProcess]:
-    """A service process on a free port, aimed at the test stack; stopped at the end."""
+def service_process(
+    name: str, *args: str, env: dict[str, str] | None = None, **settings: str
+) -> Iterator[ServiceProcess]:
+    """A service process on a free port, aimed at the test stack; stopped at the end.
+
+    ``settings`` become the service's prefixed variables; ``env`` is added as it is.
+    """
     prefix = name.upper()
     port = free_port()
-    env = dict(os.environ) | {
+    variables = dict(os.environ) | {
         f"{prefix}_HTTP_PORT": str(port),
         f"{prefix}_DATABASE_PORT": str(STACK.pg_port),
         f"{prefix}_KAFKA_BOOTSTRAP": STACK.kafka_bootstrap,
         f"{prefix}_KEYCLOAK_ISSUER": STACK.issuer,
     }
-    env |= {f"{prefix}_{key.upper()}": value for key, value in settings.items()}
-    proc = ServiceProcess(name, env, port)
+    variables |= {f"{prefix}_{key.upper()}": value for key, value in settings.items()}
+    variables |= env or {}
+    proc = ServiceProcess(name, variables, port, args)
     try:
         yield proc
     finally:

@@ -16,6 +16,7 @@ from typing import Protocol
 from uuid import UUID
 
 import asyncpg
+from opentelemetry import trace
 from rfc9457 import Problem
 
 from samverkan_common.auth import Principal
@@ -26,6 +27,8 @@ from samverkan_common.problems import InvalidRequest, StateConflict
 from samverkan_contracts.base import EventData
 from samverkan_contracts.envelope import CloudEvent, wire_dict
 from samverkan_contracts.registry import EVENT_TYPES
+
+tracer = trace.get_tracer("samverkan.ingest")
 
 #: DDL for a service's first migration.
 INBOX_DDL = """
@@ -78,13 +81,23 @@ class Ingestion:
                 )
             with _located(root):
                 authorize(principal, event)
+        with tracer.start_as_current_span(
+            "ingest transaction",
+            kind=trace.SpanKind.CLIENT,
+            attributes={"db.system.name": "postgresql", "samverkan.events": len(events)},
+        ):
+            await self._apply(events, roots, principal)
+        return [event.id for event in events]
+
+    async def _apply(
+        self, events: Sequence[CloudEvent[EventData]], roots: list[str], principal: Principal
+    ) -> None:
         async with self.pool.acquire() as conn, conn.transaction():
             for root, event in zip(roots, events, strict=True):
                 if await self._first_time(conn, event):
                     with _located(root):
                         await self.use_cases[event.type](conn, event, principal)
                     await enqueue(conn, [outbox_message(event)])
-        return [event.id for event in events]
 
     async def _first_time(self, conn: Connection, event: CloudEvent[EventData]) -> bool:
         mine = digest(event)

@@ -20,8 +20,11 @@ from typing import Protocol
 from uuid import UUID
 
 import asyncpg
+from aiokafka.errors import KafkaError
 
 from samverkan_common.db import Connection
+from samverkan_common.metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE, OUTBOX_PUBLISHED
+from samverkan_common.telemetry import inject_context
 from samverkan_contracts.base import EventData
 from samverkan_contracts.envelope import CloudEvent, to_kafka
 
@@ -69,7 +72,8 @@ def outbox_message(event: CloudEvent[EventData]) -> OutboxMessage:
         key=record.key.decode(),
         type=event.type,
         value=record.value,
-        headers={name: value.decode() for name, value in record.headers},
+        # the ce_* attributes, and the trace context of the transaction writing the row
+        headers={name: value.decode() for name, value in record.headers} | inject_context(),
     )
 
 
@@ -115,6 +119,7 @@ class OutboxRelay:
                 "UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::uuid[])",
                 [row["id"] for row in rows],
             )
+        OUTBOX_PUBLISHED.inc(len(rows))
         return len(rows)
 
     async def run(self) -> None:
@@ -126,7 +131,8 @@ class OutboxRelay:
                 try:
                     while await self.publish_pending() == self.batch_size:
                         pass
-                except (OSError, asyncpg.PostgresError, RuntimeError):
+                    await self._measure()
+                except (OSError, asyncpg.PostgresError, KafkaError, RuntimeError):
                     log.exception("outbox relay: publishing failed, retrying")
                     await asyncio.sleep(self.poll_seconds)
                 self._wake.clear()
@@ -135,6 +141,12 @@ class OutboxRelay:
         finally:
             await listener.remove_listener(CHANNEL, self._notified)
             await self.pool.release(listener)
+
+    async def _measure(self) -> None:
+        async with self.pool.acquire() as conn:
+            rows, age = await backlog(conn)
+        OUTBOX_BACKLOG.set(rows)
+        OUTBOX_OLDEST_AGE.set(age)
 
     def stop(self) -> None:
         """Finish the batch in flight, then return from :meth:`run`."""

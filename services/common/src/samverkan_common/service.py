@@ -17,11 +17,13 @@ from pathlib import Path
 import httpx
 from fastapi import APIRouter, FastAPI, Request
 from pydantic import BaseModel, ConfigDict, Field
+from rfc9457 import Problem
 
 from samverkan_common.auth import TokenVerifier, VerifierConfig
 from samverkan_common.db import create_pool
 from samverkan_common.ingest import Ingestion, UseCase
 from samverkan_common.kafka import KafkaPublisher, create_producer
+from samverkan_common.metrics import EVENTS_ACCEPTED, EVENTS_REJECTED, instrument
 from samverkan_common.migrations import migrate
 from samverkan_common.outbox import OutboxRelay
 from samverkan_common.problems import InvalidRequest, UnsupportedMediaType
@@ -36,6 +38,7 @@ from samverkan_common.web import (
 from samverkan_contracts.envelope import (
     BATCH_CONTENT_TYPE,
     STRUCTURED_CONTENT_TYPE,
+    IdentityNumberFoundError,
     InvalidEventError,
     parse_batch,
     parse_structured,
@@ -93,13 +96,23 @@ def ingestion_router(settings: ServiceSettings) -> APIRouter:
                 raise UnsupportedMediaType(
                     f"send {STRUCTURED_CONTENT_TYPE} or {BATCH_CONTENT_TYPE}"
                 )
+            ingestion: Ingestion = request.app.state.ingestion
+            ids = await ingestion.ingest(events, principal, batch=media == BATCH_CONTENT_TYPE)
         except InvalidEventError as error:
+            EVENTS_REJECTED.labels(reason=_reason(error)).inc()
             raise InvalidRequest("the events are invalid", error.errors) from None
-        ingestion: Ingestion = request.app.state.ingestion
-        ids = await ingestion.ingest(events, principal, batch=media == BATCH_CONTENT_TYPE)
+        except Problem as problem:
+            EVENTS_REJECTED.labels(reason=problem.type).inc()
+            raise
+        for event in events:
+            EVENTS_ACCEPTED.labels(type=event.type).inc()
         return Accepted(accepted=[str(i) for i in ids])
 
     return router
+
+
+def _reason(error: InvalidEventError) -> str:
+    return "identity-number" if isinstance(error, IdentityNumberFoundError) else "invalid-request"
 
 
 def create_app(service: DomainService, settings: ServiceSettings) -> FastAPI:
@@ -133,6 +146,7 @@ def create_app(service: DomainService, settings: ServiceSettings) -> FastAPI:
 
     app = FastAPI(title=service.title, version="1", lifespan=lifespan)
     install_problem_handlers(app)
+    instrument(app)
     app.include_router(ingestion_router(settings))
     for router in service.routers:
         app.include_router(router)

@@ -19,7 +19,7 @@ and out of a ``dict[str, str]`` carrier (HTTP headers, outbox rows).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from opentelemetry import propagate, trace
 from opentelemetry.baggage.propagation import W3CBaggagePropagator
@@ -142,3 +142,15 @@ def extract_context(carrier: Mapping[str, str]) -> Context:
     ``tracer.start_as_current_span(name, context=extract_context(headers))``.
     """
     return propagate.extract(carrier)
+
+
+def carrier_of(headers: Iterable[tuple[str, bytes]]) -> dict[str, str]:
+    """The W3C trace headers among Kafka headers, for :func:`extract_context`.
+
+    Only the transport hop's ``traceparent``/``tracestate``/``baggage`` count; the event's own
+    ``ce_traceparent`` (where the event was created) is left to the event.
+    """
+    return {k: v.decode() for k, v in headers if k in _TRACE_HEADERS}
+
+
+_TRACE_HEADERS = frozenset({"traceparent", "tracestate", "baggage"})

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from fastapi_problem.handler import add_exception_handler, new_exception_handler
 
 from samverkan_common.auth import InvalidToken, Principal, TokenVerifier, bearer_token
+from samverkan_common.metrics import EVENTS_REJECTED
 from samverkan_common.problems import PROBLEM_TYPES, PayloadTooLarge, Unauthenticated
 
 HealthCheck = Callable[[], Awaitable[object]]
@@ -35,6 +36,7 @@ async def current_principal(
     try:
         return await verifier.verify(bearer_token(request.headers.get("authorization")))
     except InvalidToken as exc:
+        EVENTS_REJECTED.labels(reason="unauthenticated").inc()
         raise Unauthenticated(f"invalid bearer token: {exc.reason}") from None
 
 

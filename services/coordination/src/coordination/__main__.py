@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
 from coordination.settings import Settings
+from samverkan_common.logging import configure_logging
+from samverkan_common.serve import serve
 from samverkan_contracts.events.privacy import ErasureReason
 
 
@@ -35,15 +36,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = Settings()
     if args.command == "serve":
-        import uvicorn  # noqa: PLC0415 - only the server needs it
+        from coordination.app import create_app  # noqa: PLC0415 - only the server needs it
 
-        from coordination.app import create_app  # noqa: PLC0415
-
-        uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port)
+        serve("coordination", lambda: create_app(settings), settings.http_host, settings.http_port)
         return 0
+    configure_logging("coordination")
     if args.command == "replay":
         from coordination.replay import replay  # noqa: PLC0415
 

@@ -23,6 +23,7 @@ from coordination.store.schema import ensure_live_view
 from samverkan_common.auth import TokenVerifier, VerifierConfig
 from samverkan_common.db import create_pool
 from samverkan_common.kafka import create_producer
+from samverkan_common.metrics import instrument
 from samverkan_common.migrations import migrate
 from samverkan_common.web import HealthCheck, health_router, install_problem_handlers
 
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_problem_handlers(app)
+    instrument(app)
     for router in routers():
         app.include_router(router)
     app.include_router(health_router(_readiness_checks(app)))

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,7 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
 from aiokafka.errors import KafkaError
 from aiokafka.structs import TopicPartition
+from opentelemetry import trace
 
 from coordination.domain.deadletters import DeadLetter
 from coordination.domain.records import Record
@@ -34,9 +36,12 @@ from coordination.projection import Outcome, apply_batch
 from coordination.settings import Settings
 from coordination.store import schema as schemas
 from samverkan_common.db import Connection
+from samverkan_common.metrics import CONSUMER_LAG, DEAD_LETTERS, PROJECTION_DELAY
+from samverkan_common.telemetry import carrier_of, extract_context
 from samverkan_contracts.topics import AREA_TOPICS, DEADLETTER, ERASURES
 
 log = logging.getLogger(__name__)
+tracer = trace.get_tracer("samverkan.coordination")
 
 #: The erasures topic, then every area topic once (holistic plans share prevention's).
 TOPICS: tuple[str, ...] = (
@@ -69,6 +74,8 @@ class KafkaDeadLetters:
         ]
         await asyncio.gather(*pending)
         await record_dead_letters(conn, letters)
+        for letter in letters:
+            DEAD_LETTERS.labels(topic=letter.record.topic, error=letter.error_class).inc()
 
 
 async def record_dead_letters(conn: Connection, letters: Sequence[DeadLetter]) -> None:
@@ -172,6 +179,7 @@ class ProjectionConsumer:
         records = [Record.of(r) for rs in batch.values() for r in rs]
         if not records:
             return
+        spans = [_process_span(record) for record in records]
         try:
             async with self.pool.acquire() as conn:
                 _, outcome = await apply_live(conn, records, sink)
@@ -180,8 +188,12 @@ class ProjectionConsumer:
             await asyncio.sleep(self.retry_seconds)
             await self.seek_to_stored(self._consumer.assignment())
             return
+        finally:
+            for span in spans:
+                span.end()
         self.applied += outcome.applied
         self.rewound += outcome.rewound
+        _measure(records, self._consumer, outcome)
         await self._commit(outcome)
 
     async def _commit(self, outcome: Outcome) -> None:
@@ -210,6 +222,35 @@ class ProjectionConsumer:
                 await self._consumer.seek_to_beginning(tp)
             else:
                 self._consumer.seek(tp, position)
+
+
+def _process_span(record: Record) -> trace.Span:
+    """A consumer span per record, continuing the trace its producer started."""
+    return tracer.start_span(
+        f"{record.topic} process",
+        context=extract_context(carrier_of(record.headers)),
+        kind=trace.SpanKind.CONSUMER,
+        attributes={
+            "messaging.system": "kafka",
+            "messaging.operation.type": "process",
+            "messaging.destination.name": record.topic,
+            "messaging.destination.partition.id": str(record.partition),
+            "messaging.kafka.offset": record.offset,
+        },
+    )
+
+
+def _measure(records: Sequence[Record], consumer: AIOKafkaConsumer, outcome: Outcome) -> None:
+    """Projection delay (record time to view commit) and lag (high water - next to apply)."""
+    now_ms = time.time() * 1000
+    for record in records:
+        if record.timestamp is not None:
+            PROJECTION_DELAY.observe(max(0.0, now_ms - record.timestamp) / 1000)
+    for (topic, partition), next_offset in outcome.nexts.items():
+        highwater = consumer.highwater(TopicPartition(topic, partition))
+        if highwater is not None:
+            lag = max(0, highwater - next_offset)
+            CONSUMER_LAG.labels(topic=topic, partition=str(partition)).set(lag)
 
 
 async def run_until_stopped(consumer: ProjectionConsumer) -> None:

@@ -1,9 +1,8 @@
 """``python -m outreach``: serve the outreach API."""
 
-import uvicorn
-
 from outreach.app import create_app
 from outreach.settings import Settings
+from samverkan_common.serve import serve
 
 settings = Settings()
-uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port)
+serve("outreach", lambda: create_app(settings), settings.http_host, settings.http_port)

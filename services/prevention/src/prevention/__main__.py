@@ -1,9 +1,8 @@
 """``python -m prevention``: serve the prevention API."""
 
-import uvicorn
-
 from prevention.app import create_app
 from prevention.settings import Settings
+from samverkan_common.serve import serve
 
 settings = Settings()
-uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port)
+serve("prevention", lambda: create_app(settings), settings.http_host, settings.http_port)

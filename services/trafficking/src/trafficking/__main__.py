@@ -1,9 +1,8 @@
 """``python -m trafficking``: serve the trafficking API."""
 
-import uvicorn
-
+from samverkan_common.serve import serve
 from trafficking.app import create_app
 from trafficking.settings import Settings
 
 settings = Settings()
-uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port)
+serve("trafficking", lambda: create_app(settings), settings.http_host, settings.http_port)

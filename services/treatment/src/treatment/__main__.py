@@ -1,9 +1,8 @@
 """``python -m treatment``: serve the treatment API."""
 
-import uvicorn
-
+from samverkan_common.serve import serve
 from treatment.app import create_app
 from treatment.settings import Settings
 
 settings = Settings()
-uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port)
+serve("treatment", lambda: create_app(settings), settings.http_host, settings.http_port)

@@ -1,0 +1,21 @@
+"""Run a service's ASGI app as a process: JSON logs, OpenTelemetry from ``OTEL_*``, uvicorn."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import uvicorn
+from fastapi import FastAPI
+
+from samverkan_common.logging import configure_logging
+from samverkan_common.telemetry import setup_telemetry
+
+
+def serve(name: str, make_app: Callable[[], FastAPI], host: str, port: int) -> None:
+    """Serve until SIGTERM/SIGINT; the last spans are flushed on the way out."""
+    configure_logging(name)
+    provider = setup_telemetry(name)
+    try:
+        uvicorn.run(make_app(), host=host, port=port, log_config=None)
+    finally:
+        provider.shutdown()
