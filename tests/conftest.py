@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator
+from pathlib import Path
 
 import pytest
 
+from samverkan_common.logging import configure_logging
 from tests.stack import SERVICES, STACK
 
 # Every service's settings point at the stack the tests run against (CI uses its own ports),
@@ -20,6 +22,17 @@ for _service in SERVICES:
     os.environ.setdefault(f"{_prefix}_DATABASE_PORT", str(STACK.pg_port))
     os.environ.setdefault(f"{_prefix}_KAFKA_BOOTSTRAP", STACK.kafka_bootstrap)
     os.environ.setdefault(f"{_prefix}_KEYCLOAK_ISSUER", STACK.issuer)
+
+
+#: Every log record of this test run, as the services write them (JSON, redacted), for the
+#: scan in tests/zz_logs.
+RUN_LOG = Path(__file__).parents[1] / "var" / "log" / "test-run.jsonl"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    del config
+    RUN_LOG.parent.mkdir(parents=True, exist_ok=True)
+    configure_logging("tests", "INFO", stream=RUN_LOG.open("w", encoding="utf-8"))
 
 
 @pytest.hookimpl(wrapper=True)

@@ -19,6 +19,9 @@ import httpx
 
 from tests.stack import STACK
 
+#: The output of every service process the tests started (scanned by tests/zz_logs).
+PROCESS_LOGS: list[Path] = []
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -42,6 +45,7 @@ class ServiceProcess:
 
     async def start(self) -> None:
         self.log = Path(tempfile.mkstemp(prefix=f"{self.name}-", suffix=".log")[1])
+        PROCESS_LOGS.append(self.log)
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(  # noqa: S603, ASYNC220 - our own module; Popen returns at once
                 [sys.executable, "-m", self.name, *self.args],
