@@ -35,6 +35,8 @@ service_env() {
   export "${prefix}_DATABASE_PORT=$PG_PORT"
   export "${prefix}_KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT"
   export "${prefix}_KEYCLOAK_ISSUER=http://127.0.0.1:$KEYCLOAK_PORT/realms/samverkan"
+  export OTEL_TRACES_EXPORTER=zipkin
+  export OTEL_EXPORTER_ZIPKIN_ENDPOINT="http://127.0.0.1:$ZIPKIN_PORT/api/v2/spans"
 }
 
 healthy() { curl -sf "http://127.0.0.1:$(port_of "$1")/health/ready" >/dev/null; }

@@ -236,6 +236,9 @@ def _process_span(record: Record) -> trace.Span:
             "messaging.destination.name": record.topic,
             "messaging.destination.partition.id": str(record.partition),
             "messaging.kafka.offset": record.offset,
+            "messaging.message.id": next(
+                (v.decode(errors="replace") for k, v in record.headers if k == "ce_id"), ""
+            ),
         },
     )
 
