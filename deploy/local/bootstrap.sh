@@ -10,6 +10,7 @@ apt_packages() {
   [ -x "/usr/lib/postgresql/$POSTGRES_MAJOR/bin/postgres" ] || missing+=("postgresql-$POSTGRES_MAJOR")
   command -v mvn >/dev/null || missing+=(maven)
   command -v curl >/dev/null || missing+=(curl)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)  # the dashboard's end-to-end tests (Playwright)
   [ ${#missing[@]} -eq 0 ] && return 0
   [ "$(id -u)" = 0 ] || die "missing system packages: ${missing[*]} (install them with apt-get as root)"
   say "installing ${missing[*]}"

@@ -6,6 +6,8 @@ COMPONENT=services
 
 RUN="$STATE/services"
 mkdir -p "$RUN"
+# The services with a database, and the dashboard in front of them (it has none).
+PROCESSES="$SERVICES dashboard"
 
 port_of() {
   case "$1" in
@@ -14,6 +16,7 @@ port_of() {
     outreach) echo "${OUTREACH_HTTP_PORT:-8102}" ;;
     treatment) echo "${TREATMENT_HTTP_PORT:-8103}" ;;
     trafficking) echo "${TRAFFICKING_HTTP_PORT:-8104}" ;;
+    dashboard) echo "${DASHBOARD_HTTP_PORT:-8110}" ;;
   esac
 }
 
@@ -23,7 +26,7 @@ command_of() { [ "$1" = coordination ] && echo serve || true; }
 # Services with an entry point (python -m <name>) in this checkout.
 available() {
   local s
-  for s in $SERVICES; do
+  for s in $PROCESSES; do
     [ -f "$ROOT/services/$s/src/$s/__main__.py" ] && printf '%s\n' "$s"
   done
 }
@@ -37,6 +40,7 @@ service_env() {
   export "${prefix}_KEYCLOAK_ISSUER=http://127.0.0.1:$KEYCLOAK_PORT/realms/samverkan"
   export OTEL_TRACES_EXPORTER=zipkin
   export OTEL_EXPORTER_ZIPKIN_ENDPOINT="http://127.0.0.1:$ZIPKIN_PORT/api/v2/spans"
+  if [ "$1" = dashboard ]; then export "DASHBOARD_COORDINATION_URL=http://127.0.0.1:$(port_of coordination)"; fi
 }
 
 healthy() { curl -sf "http://127.0.0.1:$(port_of "$1")/health/ready" >/dev/null; }
@@ -61,7 +65,7 @@ start() {
 
 stop() {
   local s
-  for s in $SERVICES; do
+  for s in $PROCESSES; do
     [ -f "$RUN/$s.pid" ] && stop_pid "$RUN/$s.pid" "$s"
   done
   return 0
