@@ -27,6 +27,19 @@ tools() {
   printf '%s' "$want" >"$TOOLS/.installed"
 }
 
+# kustomize renders k8s/ for tests/k8s; built once from the Go module proxy with the machine's Go.
+kustomize_tool() {
+  local bin="$TOOLS/bin/kustomize" go
+  if [ -x "$bin" ] && [ "$("$bin" version 2>/dev/null)" = "v$KUSTOMIZE_VERSION" ]; then return 0; fi
+  go=$(command -v go || true)
+  [ -n "$go" ] || { [ -x /usr/local/go/bin/go ] && go=/usr/local/go/bin/go; } ||
+    die "kustomize v$KUSTOMIZE_VERSION is built with Go, and no go was found (on PATH or /usr/local/go/bin/go): install Go from https://go.dev/dl/"
+  say "building kustomize v$KUSTOMIZE_VERSION into var/tools/bin with $("$go" version | cut -d' ' -f3) (once)"
+  GOBIN="$TOOLS/bin" GOMODCACHE="$CACHE/go-mod" GOCACHE="$CACHE/go-build" GOFLAGS=-modcacherw \
+    "$go" install "sigs.k8s.io/kustomize/kustomize/v5@v$KUSTOMIZE_VERSION"
+}
+
 apt_packages
 tools
+kustomize_tool
 "$UV" sync --locked --quiet
