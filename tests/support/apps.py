@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from typing import TypeVar
 
 import httpx
 from fastapi import FastAPI
@@ -30,6 +31,9 @@ async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
             yield client
 
 
-def settings_for(cls: type[ServiceSettings], **overrides: object) -> ServiceSettings:
+S = TypeVar("S", bound=ServiceSettings)
+
+
+def settings_for(cls: type[S], **overrides: object) -> S:
     """A service's settings aimed at the test stack."""
     return cls.model_validate({**stack_settings(), **overrides})

@@ -14,9 +14,7 @@ from tests.support.apps import running, settings_for
 
 @pytest.fixture(scope="module")
 async def service() -> AsyncIterator[httpx.AsyncClient]:
-    settings = settings_for(Settings)
-    assert isinstance(settings, Settings)
-    async with running(create_app(settings)) as client:
+    async with running(create_app(settings_for(Settings))) as client:
         yield client
 
 

@@ -5,12 +5,27 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
 
 import httpx
+import pytest
+from prevention.app import create_app
+from prevention.settings import Settings
 
+from tests.support.apps import running, settings_for
+from tests.support.db import drop_schema
 from tests.support.events import STRUCTURED, sample
 from tests.support.metrics import value
 from tests.support.tokens import org_token
+
+
+@pytest.fixture
+async def service() -> AsyncIterator[httpx.AsyncClient]:
+    """A prevention app with tables of its own: no other relay publishes its outbox rows."""
+    schema = f"metrics_{uuid.uuid4().hex[:12]}"
+    async with running(create_app(settings_for(Settings, database_schema=schema))) as client:
+        yield client
+    await drop_schema("prevention", schema)
 
 
 async def test_metrics_move_as_events_flow(

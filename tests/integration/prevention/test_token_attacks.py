@@ -149,7 +149,7 @@ async def trusting_local_key() -> AsyncIterator[tuple[httpx.AsyncClient, rsa.RSA
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
     jwks = {"keys": [jwk | {"kid": "local", "alg": "RS256", "use": "sig"}]}
-    app = create_app(settings_for(Settings))  # type: ignore[arg-type]
+    app = create_app(settings_for(Settings))
     certs = httpx.AsyncClient(
         transport=httpx.MockTransport(lambda _: httpx.Response(200, json=jwks))
     )

@@ -6,10 +6,13 @@ figures are defined here once, so that every service names them alike.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import Counter, Gauge, Histogram
-from prometheus_fastapi_instrumentator import Instrumentator
+from prometheus_fastapi_instrumentator import Instrumentator, metrics
 
 EVENTS_ACCEPTED = Counter(
     "samverkan_events_accepted", "Events accepted by ingestion (repeats included).", ["type"]
@@ -39,9 +42,17 @@ PROJECTION_DELAY = Histogram(
 )
 
 
+@functools.cache
+def _http_metrics() -> Callable[[metrics.Info], None]:
+    """The HTTP metrics, made once per process (the registry takes each name once), so that
+    every app of a process — tests run several — records into the same series."""
+    made = metrics.default()
+    assert made is not None  # noqa: S101 - made once, so never a duplicate
+    return made
+
+
 def instrument(app: FastAPI) -> None:
     """HTTP server spans (OpenTelemetry) and HTTP metrics, with ``/metrics`` to scrape."""
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics")
-    Instrumentator(excluded_handlers=["/metrics", "/health/.*"]).instrument(app).expose(
-        app, include_in_schema=False
-    )
+    instrumentator = Instrumentator(excluded_handlers=["/metrics", "/health/.*"])
+    instrumentator.add(_http_metrics()).instrument(app).expose(app, include_in_schema=False)
