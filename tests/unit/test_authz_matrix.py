@@ -45,6 +45,8 @@ DISTRICT = {"caseworker", "manager"}
 CENTRAL = {"specialist", "trafficking"}
 PLAN = {"manager"}
 TRAFFICKING = {"trafficking"}
+#: whoever receives a referral records its decisions (the treatment service checks who it is)
+RECEIVER = DISTRICT | CENTRAL | {"school", "housing"}
 
 #: family -> who may publish it about their own district (kungsholmen)
 ALLOWED: dict[str, set[str]] = {
@@ -57,10 +59,10 @@ ALLOWED: dict[str, set[str]] = {
     "outreach.joint_operation.completed": DISTRICT | CENTRAL,
     "outreach.housing_signal.reported": {"housing"},
     "treatment.referral.sent": DISTRICT | CENTRAL,
-    "treatment.referral.received": DISTRICT | CENTRAL,
-    "treatment.referral.accepted": DISTRICT | CENTRAL,
-    "treatment.referral.declined": DISTRICT | CENTRAL,
-    "treatment.referral.completed": DISTRICT | CENTRAL,
+    "treatment.referral.received": RECEIVER,
+    "treatment.referral.accepted": RECEIVER,
+    "treatment.referral.declined": RECEIVER,
+    "treatment.referral.completed": RECEIVER,
     "treatment.referral.withdrawn": DISTRICT | CENTRAL,
     "treatment.consultation.requested": DISTRICT,
     "treatment.consultation.answered": CENTRAL,

@@ -170,3 +170,12 @@ async def test_an_unknown_referral_cannot_be_received(api: Api) -> None:
     loop = Loop(api, sender="kungsholmen", receiver=CENTRAL, referral_id=uuid.uuid4())
     problem = refused(await loop.take("received"), 409)
     assert problem["current_state"] == "unknown"
+
+
+async def test_a_housing_company_receiving_a_referral_closes_its_loop(api: Api) -> None:
+    """The receiver records the decisions, whoever it is — here a housing company."""
+    loop = Loop(api, sender="kungsholmen", receiver="familjebostader")
+    accepted(await loop.send(await loop.record_consent(), service="housing"))
+    for step in ("received", "accepted", "completed"):
+        accepted(await loop.take(step))
+    assert (await loop.state())["status"] == "completed"

@@ -73,6 +73,10 @@ TRAFFICKING_SPECIALIST = _writer(central, "trafficking-specialist")
 SCHOOL_STAFF = _writer(school, "school-staff")
 HOUSING_REPORTER = _writer(housing, "housing-reporter")
 
+#: A referral's receiver, whoever it is, records its decisions on it (the treatment service
+#: checks that the caller is the receiver): districts, the central unit, a school, a company.
+RECEIVERS = (DISTRICT_STAFF, SPECIALIST, SCHOOL_STAFF, HOUSING_REPORTER)
+
 _PLAN_AREAS = ("holistic", "prevention", "outreach", "treatment", "trafficking")
 
 RULES: Mapping[str, tuple[Writer, ...]] = MappingProxyType(
@@ -86,10 +90,10 @@ RULES: Mapping[str, tuple[Writer, ...]] = MappingProxyType(
         "outreach.joint_operation.completed": (DISTRICT_STAFF, SPECIALIST),
         "outreach.housing_signal.reported": (HOUSING_REPORTER,),
         "treatment.referral.sent": (DISTRICT_STAFF, SPECIALIST),
-        "treatment.referral.received": (DISTRICT_STAFF, SPECIALIST),
-        "treatment.referral.accepted": (DISTRICT_STAFF, SPECIALIST),
-        "treatment.referral.declined": (DISTRICT_STAFF, SPECIALIST),
-        "treatment.referral.completed": (DISTRICT_STAFF, SPECIALIST),
+        "treatment.referral.received": RECEIVERS,
+        "treatment.referral.accepted": RECEIVERS,
+        "treatment.referral.declined": RECEIVERS,
+        "treatment.referral.completed": RECEIVERS,
         "treatment.referral.withdrawn": (DISTRICT_STAFF, SPECIALIST),
         "treatment.consultation.requested": (DISTRICT_STAFF,),
         "treatment.consultation.answered": (SPECIALIST,),
