@@ -74,9 +74,14 @@ class ServiceProcess:
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log else ""
 
     def stop(self) -> None:
+        """SIGTERM, and SIGKILL if the process has not ended 30 s later."""
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(30)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
 
 
 @contextlib.contextmanager

@@ -16,6 +16,7 @@ def serve(name: str, make_app: Callable[[], FastAPI], host: str, port: int) -> N
     configure_logging(name)
     provider = setup_telemetry(name)
     try:
-        uvicorn.run(make_app(), host=host, port=port, log_config=None)
+        # open streams (server-sent events) end after 10 s; they do not hold the shutdown
+        uvicorn.run(make_app(), host=host, port=port, log_config=None, timeout_graceful_shutdown=10)
     finally:
         provider.shutdown()
