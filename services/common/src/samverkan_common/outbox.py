@@ -31,6 +31,7 @@ from samverkan_contracts.envelope import CloudEvent, to_kafka
 log = logging.getLogger(__name__)
 
 CHANNEL = "samverkan_outbox"
+RELAY_LOCK = 0x5341_4F42  # advisory lock class held (with the schema) while a relay publishes
 
 #: DDL for a service's first migration.
 DDL = """
@@ -107,6 +108,13 @@ class OutboxRelay:
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished rows; return how many were published."""
         async with self.pool.acquire() as conn, conn.transaction():
+            # one relay at a time per outbox (schema), so that events keep their order on
+            # Kafka however many replicas of the service run
+            locked = await conn.fetchval(
+                "SELECT pg_try_advisory_xact_lock($1, hashtext(current_schema()))", RELAY_LOCK
+            )
+            if not locked:
+                return 0
             rows = await conn.fetch(
                 "SELECT id, aggregatetype, aggregateid, type, payload, headers FROM outbox "
                 "WHERE published_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED",

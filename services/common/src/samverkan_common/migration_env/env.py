@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 def _run(connection: Connection) -> None:
     schema = context.config.attributes["schema"]
+    # replicas starting together migrate one after the other (released at disconnect)
+    connection.execute(text("SELECT pg_advisory_lock(hashtext('samverkan-migrations'))"))
     connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
     connection.commit()
     context.configure(
