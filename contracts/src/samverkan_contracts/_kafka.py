@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from samverkan_contracts.base import EventData
 
 _PREFIX = kafka.CE_PREFIX
+_PREFIX_LENGTH = len(_PREFIX)
 _CONTENT_TYPE = "content-type"
 _FORMAT = JSONFormat()
 
@@ -54,20 +55,35 @@ def to_kafka(event: CloudEvent[EventData]) -> KafkaRecord:
     )
 
 
-def _event_headers(headers: Sequence[tuple[str, bytes]]) -> dict[str, str]:
-    decoded: dict[str, str] = {}
-    for name, raw in headers:
+def _attributes(headers: Sequence[tuple[str, bytes]]) -> dict[str, object]:
+    """The ``ce_`` headers as attributes (``content-type`` as ``datacontenttype``), decoded."""
+    raw: dict[str, object] = {}
+    seen: set[str] = set()
+    content_type: str | None = None
+    for name, value in headers:
         lower = name.lower()
-        if not (lower.startswith(_PREFIX) or lower == _CONTENT_TYPE):
+        if lower.startswith(_PREFIX):
+            attribute: str | None = lower[_PREFIX_LENGTH:]
+        elif lower == _CONTENT_TYPE:
+            attribute = None
+        else:
             continue
-        path = "$." + lower.removeprefix(_PREFIX)
-        if lower in decoded:
+        if lower in seen:
+            path = "$." + lower.removeprefix(_PREFIX)
             raise InvalidEventError.single(path, "duplicate_header", "header given twice")
+        seen.add(lower)
         try:
-            decoded[lower] = raw.decode("utf-8")
+            text = value.decode("utf-8")
         except UnicodeDecodeError:
+            path = "$." + lower.removeprefix(_PREFIX)
             raise InvalidEventError.single(path, "header_encoding", "not UTF-8") from None
-    return decoded
+        if attribute is None:
+            content_type = text
+        else:
+            raw[attribute] = text
+    if content_type is not None:
+        raw["datacontenttype"] = content_type
+    return raw
 
 
 def from_kafka(
@@ -80,16 +96,11 @@ def from_kafka(
     The reverse of the SDK's mapping, done here (the SDK's reader costs more than
     the rest of parsing); tests check both directions against the SDK.
     """
-    decoded = _event_headers(headers)
+    raw = _attributes(headers)
     try:
         data = json.loads(value)
     except (ValueError, UnicodeDecodeError):
         raise InvalidEventError.single("$.data", "invalid_json", "the value is not JSON") from None
-    raw: dict[str, object] = {
-        k.removeprefix(_PREFIX): v for k, v in decoded.items() if k.startswith(_PREFIX)
-    }
-    if _CONTENT_TYPE in decoded:
-        raw["datacontenttype"] = decoded[_CONTENT_TYPE]
     raw["data"] = data
     ensure_no_identity_numbers(raw)
     if "specversion" not in raw:

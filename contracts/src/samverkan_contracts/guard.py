@@ -8,6 +8,14 @@ a refused event's error names the path and never echoes the number.
 
 Exact UUID strings are skipped: about one random UUID in 20,000 would otherwise
 look like a ``YYYYMMDD-NNNC`` number, and ids are UUIDs.
+
+Almost every value holds no number, so the scan first gathers every text it would look at
+(strings but exact UUIDs, object keys, numbers) into one string, separated by NUL, and
+searches that once; only when it holds a number does the path-keeping walk below run. NUL
+is neither a digit nor a separator, so no match can span two texts, and a match inside one
+text is found in the joined string exactly as in the text alone (normalisation is char by
+char and keeps lengths). The pre-scan skips fewer UUIDs than the walk (36 characters
+exactly), so it can only say "maybe" more often, never miss a number the walk would find.
 """
 
 from __future__ import annotations
@@ -25,10 +33,67 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import date
 
+_UUID_LENGTH = 36
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _DIGIT_RUN = re.compile(r"[0-9]{6}")
+#: ASCII digits become "0", every other byte a space: six digits in a row read "000000".
+_DIGITS_AS_ZERO = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))  # noqa: PLR2004
+_SIX_DIGITS = b"000000"
 #: Suffix of a path that points at the property names of an object (JSONPath-Plus ``~``).
 KEY_MARKER = ".*~"
+
+
+def _texts(value: object) -> list[str]:
+    """Every text the walk below looks at: strings (bar exact UUIDs), keys, numbers."""
+    texts: list[str] = []
+    stack: list[object] = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is str:  # the common cases first, by exact type
+            if len(item) != _UUID_LENGTH or not _UUID.match(item):
+                texts.append(item)
+        elif type(item) is dict:
+            _add_mapping(texts, stack, item)
+        elif type(item) is list or type(item) is tuple:
+            stack.extend(item)
+        else:
+            _add_other(texts, stack, item)
+    return texts
+
+
+def _add_mapping(texts: list[str], stack: list[object], item: Mapping[object, object]) -> None:
+    try:
+        texts.append("\0".join(item))  # type: ignore[arg-type]  # every key, when all are str
+    except TypeError:
+        texts.extend(k for k in item if isinstance(k, str))
+    for child in item.values():  # strings here, the rest through the stack
+        if type(child) is str:
+            if len(child) != _UUID_LENGTH or not _UUID.match(child):
+                texts.append(child)
+        else:
+            stack.append(child)
+
+
+def _add_other(texts: list[str], stack: list[object], item: object) -> None:
+    """The cases of the walk below, in its order, for anything not a plain str/dict/list."""
+    if isinstance(item, BaseModel):
+        stack.append(item.model_dump(mode="json"))
+    elif isinstance(item, str):
+        texts.append(item)
+    elif isinstance(item, int | float) and not isinstance(item, bool):
+        texts.append(repr(item))
+    elif isinstance(item, Mapping):
+        _add_mapping(texts, stack, item)
+    elif isinstance(item, list | tuple):
+        stack.extend(item)
+
+
+def _may_hold_number(value: object, today: date) -> bool:
+    """False when no text in ``value`` holds a number (see the module's docstring)."""
+    joined = "\0".join(_texts(value))
+    if joined.isascii() and _SIX_DIGITS not in joined.encode("ascii").translate(_DIGITS_AS_ZERO):
+        return False  # the usual case, found without a regular expression (5x faster here)
+    return contains_identity_number(joined, today=today)
 
 
 def _holds_number(text: str, today: date) -> bool:
@@ -42,6 +107,13 @@ def find_identity_numbers(
 ) -> list[str]:
     """JSONPaths of every place in ``value`` that holds a valid identity number."""
     reference = today or today_in_sweden()
+    if not _may_hold_number(value, reference):
+        return []
+    return _walk(value, reference, prefix)
+
+
+def _walk(value: object, reference: date, prefix: Sequence[PathPart]) -> list[str]:
+    """The scan itself, keeping the path of every value."""
     found: list[str] = []
     stack: list[tuple[tuple[PathPart, ...], object]] = [(tuple(prefix), value)]
     while stack:
