@@ -181,6 +181,18 @@ CREATE TABLE {s}.erasures (
 """
 
 
+def column_types() -> dict[str, dict[str, str]]:
+    """Table -> column -> PostgreSQL type, read from the DDL above (its one source)."""
+    tables: dict[str, dict[str, str]] = {}
+    for block in re.finditer(r"CREATE TABLE \{s\}\.(\w+) \((.*?)\);\n", _DDL, re.DOTALL):
+        columns = tables[block.group(1)] = {}
+        for line in block.group(2).splitlines():
+            words = line.split()
+            if len(words) >= 2 and words[0] != "PRIMARY":  # noqa: PLR2004 - name and type
+                columns[words[0]] = words[1].rstrip(",")
+    return tables
+
+
 def q(template: str, schema: str) -> str:
     """SQL from a template whose ``{s}`` is the view schema (checked, never a caller's text)."""
     return template.format(s=checked(schema))
