@@ -62,7 +62,7 @@ class Platform:
         return self.dashboard.url
 
 
-async def _caught_up(coordination: str, referral_ids: set[str], seconds: float = 180) -> None:
+async def _caught_up(coordination: str, referral_ids: set[str], seconds: float = 300) -> None:
     """Wait until the coordination view shows every referral of the demo month."""
     deadline = asyncio.get_running_loop().time() + seconds
     async with httpx.AsyncClient(timeout=30) as http:
@@ -96,10 +96,11 @@ async def _load_demo(services: dict[str, ServiceProcess], demo: tuple[Planned, .
     assert [r.describe() for r in report.refusals] == []
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 async def platform() -> AsyncIterator[Platform]:
     """Domain services in a fresh schema of their own, coordination with its own consumer
-    group, the demo month loaded and in the view, then the dashboard in front."""
+    group, the demo month loaded and in the view, then the dashboard in front. Stopped after
+    this module, so that no consumer of ours is left running beside later tests."""
     schema = f"e2e_{uuid.uuid4().hex[:12]}"
     group = f"e2e-coordination-{uuid.uuid4()}"
     epoch = datetime.now(STOCKHOLM).date()
@@ -116,9 +117,10 @@ async def platform() -> AsyncIterator[Platform]:
             service_process(
                 "dashboard",
                 coordination_url=coordination.url,
-                # Refresh the access token on every request, so that a session ended in
-                # Keycloak fails the very next page (tested below) and refreshing is exercised.
-                refresh_margin_seconds="299",
+                # Refresh the access token on every request (the margin is longer than a
+                # token lives), so that a session ended in Keycloak fails the very next page
+                # (tested) and refreshing is exercised throughout.
+                refresh_margin_seconds="3600",
             )
         )
         try:
@@ -139,7 +141,7 @@ async def platform() -> AsyncIterator[Platform]:
                 await drop_schema(name, schema)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 async def browser() -> AsyncIterator[Browser]:
     assert await asyncio.to_thread(CHROMIUM.exists), (
         f"no Chromium at {CHROMIUM} (deploy/local/bootstrap.sh installs it)"
