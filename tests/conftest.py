@@ -14,6 +14,7 @@ import pytest
 
 from samverkan_common.logging import configure_logging
 from tests.stack import SERVICES, STACK
+from tests.support.processes import STARTED
 
 # Every service's settings point at the stack the tests run against (CI uses its own ports),
 # so that `Settings()` inside any test finds the real servers.
@@ -33,6 +34,13 @@ def pytest_configure(config: pytest.Config) -> None:
     del config
     RUN_LOG.parent.mkdir(parents=True, exist_ok=True)
     configure_logging("tests", "INFO", stream=RUN_LOG.open("w", encoding="utf-8"))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """No service process a test started outlives the run, whatever happened to its test."""
+    del session
+    for proc in STARTED:
+        proc.stop()
 
 
 @pytest.hookimpl(wrapper=True)

@@ -21,6 +21,8 @@ from tests.stack import STACK
 
 #: The output of every service process the tests started (scanned by tests/zz_logs).
 PROCESS_LOGS: list[Path] = []
+#: Every service process the tests started (stopped at the end of the session if still up).
+STARTED: list[ServiceProcess] = []
 
 
 def free_port() -> int:
@@ -46,6 +48,7 @@ class ServiceProcess:
     async def start(self) -> None:
         self.log = Path(tempfile.mkstemp(prefix=f"{self.name}-", suffix=".log")[1])
         PROCESS_LOGS.append(self.log)
+        STARTED.append(self)
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(  # noqa: S603, ASYNC220 - our own module; Popen returns at once
                 [sys.executable, "-m", self.name, *self.args],
