@@ -1,0 +1,98 @@
+"""Where the stack listens (the variables and defaults of deploy/local/lib.sh) and how big a
+run is: ``Sizes.full()`` for ``make bench``, ``Sizes.quick()`` for ``make bench-quick``."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+#: The topic the raw producer baselines (B0, B1) write to; made and deleted by the run.
+BENCH_TOPIC = "samverkan.bench.v1"
+#: The consumer group of the benchmark's coordination process (it seeks to the view's stored
+#: positions, so one fixed name serves every run).
+BENCH_GROUP = "samverkan-bench"
+
+
+def _port(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+@dataclass(frozen=True)
+class Stack:
+    """The local stack's ports (export PG_PORT etc. as for ``make up``)."""
+
+    pg_port: int = field(default_factory=lambda: _port("PG_PORT", 55432))
+    kafka_port: int = field(default_factory=lambda: _port("KAFKA_PORT", 19092))
+    keycloak_port: int = field(default_factory=lambda: _port("KEYCLOAK_PORT", 18080))
+    #: First of the ports the benchmark's own service processes listen on.
+    bench_port: int = field(default_factory=lambda: _port("BENCH_PORT", 8190))
+
+    @property
+    def kafka_bootstrap(self) -> str:
+        return f"127.0.0.1:{self.kafka_port}"
+
+    @property
+    def issuer(self) -> str:
+        return f"http://127.0.0.1:{self.keycloak_port}/realms/samverkan"
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.issuer}/protocol/openid-connect/token"
+
+    def dsn(self, service: str) -> str:
+        """Development-only credentials of the local stack (deploy/local/lib.sh)."""
+        return f"postgresql://samverkan:samverkan-dev@127.0.0.1:{self.pg_port}/samverkan_{service}"
+
+    def service_env(self, service: str) -> dict[str, str]:
+        prefix = service.upper()
+        return {
+            f"{prefix}_DATABASE_PORT": str(self.pg_port),
+            f"{prefix}_KAFKA_BOOTSTRAP": self.kafka_bootstrap,
+            f"{prefix}_KEYCLOAK_ISSUER": self.issuer,
+        }
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How much each figure sends or how long it runs."""
+
+    b0_records: int = 500_000
+    record_bytes: int = 600  # about one platform record: 220 B data, 380 B ce_ headers
+    b1_records: int = 300_000
+    p1a_events: int = 400_000
+    p1b_events: int = 30_000
+    http_batch: int = 250
+    http_clients: int = 8
+    p2_seconds: float = 60.0
+    p2_share: float = 0.25
+    p2_rate: float = 2500.0  # used only when P1a is not measured in the run (--only)
+    p3_events: int = 1_000_000
+    p4_rates: tuple[int, ...] = (50, 100, 200, 400)
+    p4_seconds: float = 20.0
+    idle_seconds: float = 10.0
+    batch_size: int = 2000  # the coordination service's default (COORDINATION_BATCH_SIZE)
+
+    @classmethod
+    def full(cls) -> Sizes:
+        return cls()
+
+    @classmethod
+    def quick(cls) -> Sizes:
+        return cls(
+            b0_records=60_000,
+            b1_records=40_000,
+            p1a_events=40_000,
+            p1b_events=6_000,
+            p2_seconds=15.0,
+            p3_events=60_000,
+            p4_rates=(50, 200),
+            p4_seconds=6.0,
+            idle_seconds=3.0,
+        )
+
+    def with_overrides(self, values: dict[str, Any]) -> Sizes:
+        known = {f.name for f in fields(self)}
+        return replace(self, **{k: v for k, v in values.items() if k in known and v is not None})

@@ -1,0 +1,245 @@
+"""The platform figures: throughput into the view (P1a straight onto the topics, P1b through
+the ingestion API), publish-to-view latency at a fixed rate (P2), replay (P3), read API
+latency (P4). Memory (P5) is sampled by the run around them."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import statistics
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import asyncpg
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.structs import TopicPartition
+from coordination.replay import CountingSink, Progress, _read_range
+from coordination.settings import Settings
+from coordination.store import schema as schemas
+
+from bench.config import Stack
+from bench.kafka import Offsets, end_offsets, send_all, send_paced
+from bench.processes import BENCH_SCHEMA
+from bench.view import Watcher
+from bench.workload import HttpBatches, Prepared
+from samverkan_common.db import create_pool
+from samverkan_contracts.topics import ERASURES
+
+BATCH_CONTENT_TYPE = "application/cloudevents-batch+json"
+
+
+def percentiles(samples: Sequence[float], *points: float) -> dict[str, float]:
+    """Nearest-rank percentiles, e.g. ``percentiles(xs, 50, 99)`` -> {"p50": .., "p99": ..}."""
+    ordered = sorted(samples)
+    out = {}
+    for point in points:
+        rank = max(0, min(len(ordered) - 1, round(point / 100 * len(ordered) + 0.5) - 1))
+        out[f"p{point:g}"] = ordered[rank]
+    return out
+
+
+@dataclass(frozen=True)
+class Throughput:
+    events: int
+    seconds: float
+    published_seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds
+
+
+async def p1a(prod: AIOKafkaProducer, watcher: Watcher, records: list[Prepared]) -> Throughput:
+    """Publish as fast as the producer takes them; done when the last is in the view."""
+    started = time.monotonic()
+    nexts = await send_all(prod, records)
+    published = time.monotonic()
+    seen = await watcher.wait(nexts, seconds=1800)
+    return Throughput(len(records), seen - started, published - started)
+
+
+async def p2(
+    prod: AIOKafkaProducer,
+    watcher: Watcher,
+    stream: Iterator[Prepared],
+    rate: float,
+    seconds: float,
+) -> tuple[dict[str, float], int]:
+    """Open-loop publishing at ``rate``; publish-to-view latency of every record, in ms."""
+    sent = await send_paced(prod, stream, rate, seconds)
+    target: Offsets = {}
+    for s in sent:
+        target[(s.topic, s.partition)] = max(target.get((s.topic, s.partition), 0), s.offset + 1)
+    await watcher.wait(target, seconds=600)
+    latencies = [(watcher.visible((s.topic, s.partition), s.offset) - s.due) * 1000 for s in sent]
+    return percentiles(latencies, 50, 99, 99.9), len(sent)
+
+
+async def token(stack: Stack, http: httpx.AsyncClient, org: str) -> str:
+    """A client-credentials token of an organisation's machine client (development secrets)."""
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": f"org-{org}",
+        "client_secret": f"dev-{org}-secret",
+    }
+    response = await http.post(stack.token_url, data=form)
+    response.raise_for_status()
+    access: str = response.json()["access_token"]
+    return access
+
+
+async def _outbox_empty(dsn: str, seconds: float) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        deadline = time.monotonic() + seconds
+        while await conn.fetchval(
+            f"SELECT count(*) FROM {BENCH_SCHEMA}.outbox WHERE published_at IS NULL"  # noqa: S608 - fixed name
+        ):
+            if time.monotonic() > deadline:
+                raise TimeoutError("the outbox relay did not catch up")
+            await asyncio.sleep(0.05)
+    finally:
+        await conn.close()
+
+
+async def p1b(  # noqa: PLR0913 - one figure's knobs
+    stack: Stack,
+    watcher: Watcher,
+    url: str,
+    *,
+    districts: Sequence[str],
+    events: int,
+    batch: int,
+) -> tuple[Throughput, float]:
+    """Batches of prevention activities posted with each district's token by one client per
+    district; done when the last is in the view. Also the ingestion rate alone."""
+    async with httpx.AsyncClient(timeout=60) as http:
+        tokens = {d: await token(stack, http, d) for d in districts}
+        bodies = {d: HttpBatches(d, batch) for d in districts}
+        per_client = max(1, events // (batch * len(districts)))
+        await _post(http, url, tokens[districts[0]], bodies[districts[0]].batch())  # warm
+
+        async def client(district: str) -> None:
+            for _ in range(per_client):
+                await _post(http, url, tokens[district], bodies[district].batch())
+
+        started = time.monotonic()
+        await asyncio.gather(*(client(d) for d in districts))
+        accepted = time.monotonic()
+    total = per_client * batch * len(districts)
+    await _outbox_empty(stack.dsn("prevention"), 600)
+    published = time.monotonic()
+    target = await end_offsets(stack.kafka_bootstrap, ["samverkan.prevention.v1"])
+    seen = await watcher.wait(target, seconds=600)
+    return Throughput(total, seen - started, published - started), total / (accepted - started)
+
+
+async def _post(http: httpx.AsyncClient, url: str, access: str, body: bytes) -> None:
+    response = await http.post(
+        f"{url}/events",
+        content=body,
+        headers={"Authorization": f"Bearer {access}", "Content-Type": BATCH_CONTENT_TYPE},
+    )
+    if response.status_code != 202:  # noqa: PLR2004
+        raise RuntimeError(f"ingestion answered {response.status_code}: {response.text[:300]}")
+
+
+async def p3(settings: Settings, start: Offsets, end: Offsets) -> tuple[int, float]:
+    """Replay ``start``..``end`` into a fresh view as ``python -m coordination replay`` does
+    (its reader and ``apply_batch``, the erasures first), without switching to it; the
+    records and seconds."""
+    pool = await create_pool(settings)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap,
+        enable_auto_commit=False,
+        client_id="coordination-replay",
+    )
+    await consumer.start()
+    try:
+        async with pool.acquire() as conn:
+            view = await schemas.create_view(conn)
+        tps = {TopicPartition(t, p): n for (t, p), n in end.items()}
+        progress = Progress(sum(n - start.get(k, 0) for k, n in end.items()), sys.stderr)
+        for erasures in (True, False):
+            group = {tp: n for tp, n in tps.items() if (tp.topic == ERASURES.name) == erasures}
+            await _read_range(
+                consumer,
+                pool_or_conn=pool,
+                schema=view,
+                start={tp: start.get((tp.topic, tp.partition), 0) for tp in group},
+                end=group,
+                sink=CountingSink(),
+                progress=progress,
+                batch_size=settings.batch_size,
+            )
+        seconds = time.monotonic() - progress.started
+        sys.stderr.write("\n")
+        async with pool.acquire() as conn:
+            await schemas.drop_view(conn, view)
+        return progress.done, seconds
+    finally:
+        await consumer.stop()
+        await pool.close()
+
+
+READS = ("overview", "referrals", "consultations", "alerts")
+#: Requests waiting at once before the open loop counts further ones as not sent.
+IN_FLIGHT = 64
+
+
+async def p4(
+    stack: Stack,
+    url: str,
+    rate: float,
+    seconds: float,
+    orgs: Sequence[str] = ("kista", "socialtjanst"),
+) -> dict[str, float]:
+    """Open-loop GETs at ``rate`` over the view's pages, with a district's and the central
+    unit's tokens in turn; latency from the due time, in ms.
+
+    A request due while ``IN_FLIGHT`` others still wait is not sent but counted as dropped
+    (the API did not sustain the rate), so a saturated API ends the phase on time."""
+    limits = httpx.Limits(max_connections=IN_FLIGHT, max_keepalive_connections=IN_FLIGHT)
+    async with httpx.AsyncClient(timeout=10, limits=limits) as http:
+        tokens = [await token(stack, http, o) for o in orgs]
+        plan = itertools.cycle(itertools.product(READS, tokens))
+        latencies: list[float] = []
+        failed = dropped = in_flight = 0
+
+        async def one(path: str, access: str, due: float) -> None:
+            nonlocal failed, dropped, in_flight
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
+            if in_flight >= IN_FLIGHT:
+                dropped += 1
+                return
+            in_flight += 1
+            try:
+                response = await http.get(
+                    f"{url}/{path}", headers={"Authorization": f"Bearer {access}"}
+                )
+                latencies.append((time.monotonic() - due) * 1000)
+                failed += response.status_code != 200  # noqa: PLR2004
+            except httpx.HTTPError:
+                failed += 1
+            finally:
+                in_flight -= 1
+
+        for path, access in itertools.islice(plan, 8):  # warm connections and caches
+            await one(path, access, time.monotonic())
+        latencies.clear()
+        start = time.monotonic() + 0.1
+        count = int(rate * seconds)
+        tasks = [
+            asyncio.create_task(one(path, access, start + i / rate))
+            for i, (path, access) in zip(range(count), plan, strict=False)
+        ]
+        await asyncio.gather(*tasks)
+    result = percentiles(latencies or [float("nan")], 50, 99)
+    result["mean"] = statistics.fmean(latencies) if latencies else float("nan")
+    result["failed"] = failed
+    result["dropped"] = dropped
+    result["requests"] = count
+    return result

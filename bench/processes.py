@@ -1,0 +1,215 @@
+"""The benchmark's own service processes, and what every process of the stack costs.
+
+The benchmark starts the services it measures from this checkout, on ports of its own
+(``BENCH_PORT`` and up), so that the figures are those of the current code whatever the
+stack's services were started with: the four domain services, each in a database schema of
+its own (``bench``, made fresh each run), and the coordination service as deployed (query
+API and projection consumer in one process) with a consumer group of its own. They use the
+stack's PostgreSQL, Kafka and Keycloak, and the coordination service keeps the live view,
+as the stack's own does.
+
+Resident memory and CPU time come from ``/proc``; each process is put in a group (a server
+of the stack, a stack service, or one of the benchmark's own).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from bench.config import BENCH_GROUP, ROOT, Stack
+
+DOMAIN = ("prevention", "outreach", "treatment", "trafficking")
+BENCH_SCHEMA = "bench"
+_TICK = os.sysconf("SC_CLK_TCK")
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass
+class Spawned:
+    name: str
+    port: int | None
+    process: subprocess.Popen[bytes]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@dataclass
+class Services:
+    """Starts and stops the benchmark's processes; logs go to ``logs``."""
+
+    stack: Stack
+    logs: Path
+    batch_size: int
+    running: dict[str, Spawned] = field(default_factory=dict)
+
+    def _spawn(self, name: str, args: list[str], env: Mapping[str, str], port: int | None) -> None:
+        self.logs.mkdir(parents=True, exist_ok=True)
+        with (self.logs / f"{name}.log").open("ab") as log:
+            process = subprocess.Popen(  # noqa: S603 - our own interpreter and modules
+                [sys.executable, "-m", *args],
+                cwd=ROOT,
+                env={**os.environ, **env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.running[name] = Spawned(name, port, process)
+
+    def start_services(self) -> None:
+        base = self.stack.bench_port
+        for i, service in enumerate(DOMAIN, start=1):
+            prefix = service.upper()
+            env = {
+                **self.stack.service_env(service),
+                f"{prefix}_HTTP_PORT": str(base + i),
+                f"{prefix}_DATABASE_SCHEMA": BENCH_SCHEMA,
+            }
+            self._spawn(service, [service], env, base + i)
+        env = {
+            **self.stack.service_env("coordination"),
+            "COORDINATION_HTTP_PORT": str(base),
+            "COORDINATION_CONSUMER_GROUP": BENCH_GROUP,
+            "COORDINATION_BATCH_SIZE": str(self.batch_size),
+        }
+        self._spawn("coordination", ["coordination", "serve"], env, base)
+
+    async def ready(self, seconds: float = 120.0) -> None:
+        """Wait until every service answers ``/health/ready``."""
+        deadline = time.monotonic() + seconds
+        async with httpx.AsyncClient(timeout=2) as http:
+            for s in self.running.values():
+                while s.port is not None:
+                    if s.process.poll() is not None:
+                        raise RuntimeError(f"{s.name} exited; see {self.logs / s.name}.log")
+                    try:
+                        if (await http.get(f"{s.url}/health/ready")).status_code == 200:  # noqa: PLR2004
+                            break
+                    except httpx.HTTPError:
+                        pass
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"{s.name} not ready; see {self.logs / s.name}.log")
+                    await asyncio.sleep(0.5)
+
+    def stop(self, name: str | None = None) -> None:
+        """SIGTERM (graceful shutdown), then SIGKILL after 30 s."""
+        names = [name] if name else list(self.running)
+        for n in names:
+            self.running[n].process.terminate()
+        for n in names:
+            try:
+                self.running[n].process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.running[n].process.kill()
+                self.running[n].process.wait()
+            del self.running[n]
+
+    def pids(self) -> dict[int, str]:
+        return {s.process.pid: f"bench {s.name}" for s in self.running.values()}
+
+
+# --- what processes cost ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    memory: int  # bytes resident: the proportional set size (shared pages divided among sharers)
+    cpu: float  # seconds of CPU since the process started, its ended children's included
+
+
+def _resident(pid: int) -> int:
+    """PSS, so that PostgreSQL's shared buffers count once across its backends (RSS where
+    smaps_rollup is missing)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        pass
+    return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE
+
+
+def usage(pid: int, *, memory_too: bool = True) -> Usage | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        memory = _resident(pid) if memory_too else 0
+        own, children = int(stat[11]) + int(stat[12]), int(stat[13]) + int(stat[14])
+        return Usage(memory, (own + children) / _TICK)
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return None
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except (FileNotFoundError, ProcessLookupError):
+        return ""
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+        return 0
+
+
+def _stack_group(cmd: str, pg_port: int) -> str | None:
+    root = str(ROOT)
+    if f"-p {pg_port}" in cmd and "/postgres" in cmd and " -D " in cmd:
+        return "postgres"
+    if root not in cmd:
+        return None
+    for marker, group in (
+        ("kafka.Kafka ", "kafka"),
+        ("-Dkc.home.dir=", "keycloak"),
+        ("zipkin-server", "zipkin"),
+    ):
+        if marker in cmd:
+            return group
+    for service in (*DOMAIN, "coordination", "dashboard"):
+        if f" -m {service}" in cmd:
+            return f"stack {service}"
+    return None
+
+
+def groups(stack: Stack, own: Mapping[int, str]) -> dict[int, str]:
+    """Every process of the stack and of the benchmark, by pid: its group's name.
+
+    PostgreSQL's backends are the postmaster's children; a service's ``uv run`` launcher
+    counts with the service.
+    """
+    found: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        pid = int(entry.name)
+        if pid in own:
+            found[pid] = own[pid]
+        elif (group := _stack_group(_cmdline(pid), stack.pg_port)) is not None:
+            found[pid] = group
+    postmasters = {p for p, g in found.items() if g == "postgres" and _parent(p) not in found}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and _parent(int(entry.name)) in postmasters:
+            found[int(entry.name)] = "postgres"
+    return found
+
+
+def snapshot(pids: Mapping[int, str], *, memory_too: bool = True) -> dict[str, Usage]:
+    """Resident memory (unless not wanted: it costs more to read) and CPU time per group."""
+    memory: dict[str, int] = {}
+    cpu: dict[str, float] = {}
+    for pid, group in pids.items():
+        u = usage(pid, memory_too=memory_too)
+        if u is not None:
+            memory[group] = memory.get(group, 0) + u.memory
+            cpu[group] = cpu.get(group, 0.0) + u.cpu
+    return {g: Usage(memory[g], cpu[g]) for g in memory}
