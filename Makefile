@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV := var/tools/bin/uv
 export UV_CACHE_DIR := $(CURDIR)/var/cache/uv
 
-.PHONY: help bootstrap up down status clean test lint typecheck unit integration schemas
+.PHONY: help bootstrap up down status clean test lint typecheck unit integration schemas bench bench-quick
 
 help: ## show the verbs
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,3 +41,13 @@ test: bootstrap lint typecheck ## lint, type-check and run every test against th
 
 schemas: bootstrap ## regenerate JSON Schemas, the AsyncAPI document and deploy/kafka/topics.yaml from contracts
 	$(UV) run --no-sync python -m samverkan_contracts.generate
+
+bench: bootstrap ## measure the platform against raw baselines on the local stack (about 15 min): table, JSON in var/bench
+	@deploy/local/stack.sh servers
+	@deploy/local/services.sh stop >/dev/null  # the benchmark runs its own service instances
+	$(UV) run --no-sync python -m bench
+
+bench-quick: bootstrap ## the same figures from a short run (about 2 min)
+	@deploy/local/stack.sh servers
+	@deploy/local/services.sh stop >/dev/null  # the benchmark runs its own service instances
+	$(UV) run --no-sync python -m bench --quick
