@@ -62,17 +62,26 @@ class Platform:
         return self.dashboard.url
 
 
-async def _caught_up(coordination: str, referral_ids: set[str], seconds: float = 300) -> None:
+async def _caught_up(
+    coordination: ServiceProcess, referral_ids: set[str], seconds: float = 300
+) -> None:
     """Wait until the coordination view shows every referral of the demo month."""
     deadline = asyncio.get_running_loop().time() + seconds
     async with httpx.AsyncClient(timeout=30) as http:
         token = await person_token(http, "anna.specialist")
         while True:
-            response = await http.get(
-                f"{coordination}/referrals",
-                params={"include_closed": "true"},
-                headers={"authorization": f"Bearer {token}"},
-            )
+            assert coordination.process is not None
+            if coordination.process.poll() is not None:
+                pytest.fail(f"coordination exited:\n{coordination.output()[-3000:]}")
+            try:
+                response = await http.get(
+                    f"{coordination.url}/referrals",
+                    params={"include_closed": "true"},
+                    headers={"authorization": f"Bearer {token}"},
+                )
+            except httpx.TransportError:
+                await asyncio.sleep(0.5)
+                continue
             shown = {r["referral_id"] for r in response.json()} if response.is_success else set()
             if referral_ids <= shown:
                 return
@@ -132,7 +141,7 @@ async def platform() -> AsyncIterator[Platform]:
                 for x in demo
                 if isinstance(x.event.data, t.ReferralSent)
             }
-            await _caught_up(coordination.url, sent)
+            await _caught_up(coordination, sent)
             await dashboard.start()
             yield Platform(services, dashboard, epoch, demo)
         finally:

@@ -58,10 +58,10 @@ def over_time(title: str, months: Sequence[str], series: Mapping[str, Sequence[i
 
 
 def by_category(title: str, labels: Sequence[str], values: Sequence[int | None]) -> str:
-    """One bar per category (an area or a district)."""
+    """One bar per category (an area or a district), the first at the top."""
     chart = pygal.HorizontalBar(**_config(title), show_legend=False)
-    chart.x_labels = list(labels)
-    chart.add(title, list(values))
+    chart.x_labels = list(reversed(labels))  # pygal draws the first label at the bottom
+    chart.add(title, list(reversed(values)))
     return _data_uri(chart.render(is_unicode=True))
 
 
