@@ -57,7 +57,8 @@ where() {
               realm: http://127.0.0.1:$KEYCLOAK_PORT/realms/samverkan  health: http://127.0.0.1:$KEYCLOAK_MGMT_PORT/health/ready
   Zipkin      http://127.0.0.1:$ZIPKIN_PORT/zipkin/  (trace UI; spans: POST /api/v2/spans)
 $("$HERE/services.sh" ports | while read -r name port; do
-  printf '  %-11s http://127.0.0.1:%s/docs  (API; health /health/ready)\n' "$name" "$port"
+  if [ "$name" = dashboard ]; then page=/; what="web pages, sign in as anna.specialist"; else page=/docs; what="API; health /health/ready"; fi
+  printf '  %-12s http://127.0.0.1:%s%s  (%s)\n' "$name" "$port" "$page" "$what"
 done)
   Logs        $LOGS
   State       $STATE
