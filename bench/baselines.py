@@ -22,7 +22,7 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import TopicPartition
 
-from bench.config import BENCH_TOPIC, ROOT, Stack
+from bench.config import BENCH_TOPIC, RAW_SCHEMA, ROOT, Stack
 from bench.kafka import Offsets, producer, send_all
 from bench.workload import Prepared
 
@@ -111,13 +111,13 @@ async def raw_producer(stack: Stack, records: list[Prepared]) -> float:
 
 
 _RAW_DDL = """
-DROP SCHEMA IF EXISTS bench_raw CASCADE;
-CREATE SCHEMA bench_raw;
-CREATE TABLE bench_raw.records (
+DROP SCHEMA IF EXISTS {s} CASCADE;
+CREATE SCHEMA {s};
+CREATE TABLE {s}.records (
     topic text NOT NULL, partition integer NOT NULL, "offset" bigint NOT NULL,
     key bytea, value bytea NOT NULL, PRIMARY KEY (topic, partition, "offset")
 );
-CREATE TABLE bench_raw.positions (
+CREATE TABLE {s}.positions (
     topic text NOT NULL, partition integer NOT NULL, next_offset bigint NOT NULL,
     PRIMARY KEY (topic, partition)
 )
@@ -138,7 +138,7 @@ async def raw_consumer(
     )
     await consumer.start()
     try:
-        await conn.execute(_RAW_DDL)
+        await conn.execute(_RAW_DDL.format(s=RAW_SCHEMA))
         todo = {TopicPartition(t, p) for (t, p), n in end.items() if n > start.get((t, p), 0)}
         consumer.assign(sorted(todo))
         for tp in todo:
@@ -159,10 +159,10 @@ async def raw_consumer(
                     nexts[(t, p)] = max(nexts.get((t, p), 0), o + 1)
                 async with conn.transaction():
                     await conn.copy_records_to_table(
-                        "records", schema_name="bench_raw", records=rows
+                        "records", schema_name=RAW_SCHEMA, records=rows
                     )
                     await conn.execute(
-                        "INSERT INTO bench_raw.positions SELECT * FROM unnest($1::text[], "
+                        f"INSERT INTO {RAW_SCHEMA}.positions SELECT * FROM unnest($1::text[], "  # noqa: S608 - our name
                         "$2::int[], $3::bigint[]) ON CONFLICT (topic, partition) "
                         "DO UPDATE SET next_offset = EXCLUDED.next_offset",
                         [t for t, _ in nexts],
@@ -176,5 +176,5 @@ async def raw_consumer(
         return total, total / (time.monotonic() - started)
     finally:
         await consumer.stop()
-        await conn.execute("DROP SCHEMA IF EXISTS bench_raw CASCADE")
+        await conn.execute(f"DROP SCHEMA IF EXISTS {RAW_SCHEMA} CASCADE")
         await conn.close()

@@ -9,11 +9,18 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+#: This run's own names: runs on one stack at once (a test's tiny run beside make bench)
+#: never share a topic, consumer group or schema.
+_RUN = os.getpid()
 #: The topic the raw producer baselines (B0, B1) write to; made and deleted by the run.
-BENCH_TOPIC = "samverkan.bench.v1"
-#: The consumer group of the benchmark's coordination process (it seeks to the view's stored
-#: positions, so one fixed name serves every run).
-BENCH_GROUP = "samverkan-bench"
+BENCH_TOPIC = f"samverkan.bench.{_RUN}.v1"
+#: The consumer group of the benchmark's coordination process (it seeks to the view's
+#: stored positions, so the group only keeps runs apart).
+BENCH_GROUP = f"samverkan-bench-{_RUN}"
+#: The schema the benchmark's domain services keep their tables in (made and dropped).
+BENCH_SCHEMA = f"bench_{_RUN}"
+#: The schema of the raw consumer baseline (B2).
+RAW_SCHEMA = f"bench_raw_{_RUN}"
 
 
 def _port(name: str, default: int) -> int:
@@ -27,8 +34,9 @@ class Stack:
     pg_port: int = field(default_factory=lambda: _port("PG_PORT", 55432))
     kafka_port: int = field(default_factory=lambda: _port("KAFKA_PORT", 19092))
     keycloak_port: int = field(default_factory=lambda: _port("KEYCLOAK_PORT", 18080))
-    #: First of the ports the benchmark's own service processes listen on.
-    bench_port: int = field(default_factory=lambda: _port("BENCH_PORT", 8190))
+    #: First of the ports the benchmark's own service processes listen on (0: free ports
+    #: chosen by the system, so that runs on several stacks of one machine never meet).
+    bench_port: int = field(default_factory=lambda: _port("BENCH_PORT", 0))
 
     @property
     def kafka_bootstrap(self) -> str:

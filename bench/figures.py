@@ -20,9 +20,8 @@ from coordination.replay import CountingSink, Progress, _read_range
 from coordination.settings import Settings
 from coordination.store import schema as schemas
 
-from bench.config import Stack
+from bench.config import BENCH_SCHEMA, Stack
 from bench.kafka import Offsets, end_offsets, send_all, send_paced
-from bench.processes import BENCH_SCHEMA
 from bench.view import Watcher
 from bench.workload import HttpBatches, Prepared
 from samverkan_common.db import create_pool

@@ -1,10 +1,11 @@
 """The benchmark's own service processes, and what every process of the stack costs.
 
-The benchmark starts the services it measures from this checkout, on ports of its own
-(``BENCH_PORT`` and up), so that the figures are those of the current code whatever the
+The benchmark starts the services it measures from this checkout, on free ports (or
+``BENCH_PORT`` and up), so that the figures are those of the current code whatever the
 stack's services were started with: the four domain services, each in a database schema of
-its own (``bench``, made fresh each run), and the coordination service as deployed (query
-API and projection consumer in one process) with a consumer group of its own. They use the
+its own (``bench_<pid>``, dropped after the run), the coordination service as deployed (query
+API and projection consumer in one process) with a consumer group of its own, and the
+dashboard in front of it (idle; it counts in the platform's memory). They use the
 stack's PostgreSQL, Kafka and Keycloak, and the coordination service keeps the live view,
 as the stack's own does.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -25,10 +27,9 @@ from pathlib import Path
 
 import httpx
 
-from bench.config import BENCH_GROUP, ROOT, Stack
+from bench.config import BENCH_GROUP, BENCH_SCHEMA, ROOT, Stack
 
 DOMAIN = ("prevention", "outreach", "treatment", "trafficking")
-BENCH_SCHEMA = "bench"
 _TICK = os.sysconf("SC_CLK_TCK")
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -67,21 +68,29 @@ class Services:
 
     def start_services(self) -> None:
         base = self.stack.bench_port
-        for i, service in enumerate(DOMAIN, start=1):
+        ports = [base + i for i in range(6)] if base else [free_port() for _ in range(6)]
+        coordination, dashboard, *domain = ports
+        for service, port in zip(DOMAIN, domain, strict=True):
             prefix = service.upper()
             env = {
                 **self.stack.service_env(service),
-                f"{prefix}_HTTP_PORT": str(base + i),
+                f"{prefix}_HTTP_PORT": str(port),
                 f"{prefix}_DATABASE_SCHEMA": BENCH_SCHEMA,
             }
-            self._spawn(service, [service], env, base + i)
+            self._spawn(service, [service], env, port)
         env = {
             **self.stack.service_env("coordination"),
-            "COORDINATION_HTTP_PORT": str(base),
+            "COORDINATION_HTTP_PORT": str(coordination),
             "COORDINATION_CONSUMER_GROUP": BENCH_GROUP,
             "COORDINATION_BATCH_SIZE": str(self.batch_size),
         }
-        self._spawn("coordination", ["coordination", "serve"], env, base)
+        self._spawn("coordination", ["coordination", "serve"], env, coordination)
+        env = {
+            "DASHBOARD_HTTP_PORT": str(dashboard),
+            "DASHBOARD_COORDINATION_URL": f"http://127.0.0.1:{coordination}",
+            "DASHBOARD_KEYCLOAK_ISSUER": self.stack.issuer,
+        }
+        self._spawn("dashboard", ["dashboard"], env, dashboard)
 
     async def ready(self, seconds: float = 120.0) -> None:
         """Wait until every service answers ``/health/ready``."""
@@ -115,6 +124,14 @@ class Services:
 
     def pids(self) -> dict[int, str]:
         return {s.process.pid: f"bench {s.name}" for s in self.running.values()}
+
+
+def free_port() -> int:
+    """A port nothing listens on now (the system's choice)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 # --- what processes cost ---------------------------------------------------------------
