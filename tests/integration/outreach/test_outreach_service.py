@@ -26,7 +26,7 @@ from samverkan_contracts.events.outreach import (
 )
 from samverkan_contracts.events.plans import OutreachPlanUpdated, PlanStatus
 from samverkan_contracts.subjects import subject_ref_from_local_id
-from tests.integration.outreach.harness import (
+from tests.support.harness import (
     Tokens,
     TopicReader,
     get,

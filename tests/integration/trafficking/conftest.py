@@ -10,7 +10,8 @@ import pytest
 from trafficking.app import create_app
 
 from samverkan_contracts.topics import TRAFFICKING
-from tests.integration.outreach.harness import Tokens, TopicReader, running, topic_reader
+from tests.support.apps import running
+from tests.support.harness import Tokens, TopicReader, topic_reader
 
 
 @pytest.fixture(scope="package")

@@ -25,7 +25,7 @@ from samverkan_contracts.events.trafficking import (
     TraffickingIndicator,
 )
 from samverkan_contracts.subjects import subject_ref_from_local_id
-from tests.integration.outreach.harness import (
+from tests.support.harness import (
     Tokens,
     TopicReader,
     get,

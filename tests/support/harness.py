@@ -4,7 +4,7 @@ The app runs with its own lifespan (migrations, pool, producer, outbox relay) be
 in-process ASGI transport; tokens come from the real Keycloak; what the relay published is
 read back from the real Kafka between two sets of end offsets.
 
-Shared by the outreach and trafficking suites (it would serve every domain service).
+Shared by the outreach and trafficking suites; ``running`` is tests.support.apps's.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import TopicPartition
-from fastapi import FastAPI
 
 from samverkan_contracts.base import EventData
 from samverkan_contracts.envelope import (
@@ -36,17 +35,6 @@ from tests.stack import STACK
 
 #: How long to wait for the outbox relay; a wait, not an assertion about speed.
 PUBLISH_DEADLINE_SECONDS = 30.0
-
-
-@contextlib.asynccontextmanager
-async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """The app with its lifespan started, and an HTTP client that calls it in-process."""
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://service") as client,
-    ):
-        yield client
 
 
 @dataclass
