@@ -40,7 +40,7 @@ async def test_two_relays_publish_each_row_once_in_order() -> None:
     try:
         async with pool.acquire() as conn:
             await conn.execute(f'CREATE SCHEMA "{schema}"')
-            for statement in outbox.DDL.split(";\n"):
+            for statement in (outbox.DDL + outbox.ORDER_DDL).split(";\n"):
                 if statement.strip():
                     await conn.execute(statement)
             ids = [uuid.uuid4() for _ in range(300)]

@@ -1,11 +1,12 @@
 """Transactional outbox: a state change and its events are committed together.
 
-Use cases call :func:`enqueue` inside their transaction. The :class:`OutboxRelay` reads
-unpublished rows with ``FOR UPDATE SKIP LOCKED`` (woken by ``LISTEN/NOTIFY``, with a polling
-fallback), hands them to a :class:`Publisher`, and marks them published in the same
-transaction. A crash between publish and mark publishes again: at-least-once, and the event
-id lets every consumer drop the duplicate. Column names follow Debezium's outbox router so a
-later move to change-data capture is cheap.
+Ingestion calls :func:`enqueue` inside its transaction, once per request: one statement
+writes every row and wakes the relay. The :class:`OutboxRelay` reads unpublished rows in the
+order they were written with ``FOR UPDATE SKIP LOCKED`` (woken by ``LISTEN/NOTIFY``, with a
+polling fallback), hands them to a :class:`Publisher` as one batch, and marks them published
+with one statement in the same transaction. A crash between publish and mark publishes
+again: at-least-once, and the event id lets every consumer drop the duplicate. Column names
+follow Debezium's outbox router so a later move to change-data capture is cheap.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 from uuid import UUID
@@ -51,6 +52,23 @@ COMMENT ON COLUMN outbox.aggregateid IS 'Kafka key: the aggregate the event belo
 COMMENT ON COLUMN outbox.headers IS 'Kafka headers: CloudEvents ce_* attributes and traceparent';
 """
 
+#: DDL for a later migration: the order of rows written by one statement, whose
+#: ``created_at`` may be equal (a request's events about one aggregate keep their order).
+ORDER_DDL = """
+ALTER TABLE outbox ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;
+DROP INDEX outbox_unpublished;
+CREATE INDEX outbox_unpublished ON outbox (created_at, seq) WHERE published_at IS NULL;
+"""
+
+# one statement for any number of rows, in their order, and the relay woken on commit
+_ENQUEUE = (
+    "WITH added AS (INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, headers) "
+    "SELECT id, topic, key, type, payload, headers::jsonb FROM unnest($1::uuid[], $2::text[], "
+    "$3::text[], $4::text[], $5::bytea[], $6::text[]) WITH ORDINALITY "
+    "AS m(id, topic, key, type, payload, headers, n) ORDER BY n RETURNING 1) "
+    "SELECT pg_notify($7, '') FROM (SELECT count(*) FROM added) AS done"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class OutboxMessage:
@@ -64,8 +82,11 @@ class OutboxMessage:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def outbox_message(event: CloudEvent[EventData]) -> OutboxMessage:
-    """The event as an outbox row: its topic, key and binary-mode CloudEvents record."""
+def outbox_message(
+    event: CloudEvent[EventData], context: Mapping[str, str] | None = None
+) -> OutboxMessage:
+    """The event as an outbox row: its topic, key and binary-mode CloudEvents record, with
+    the trace context ``context`` (by default the current one)."""
     record = to_kafka(event)
     return OutboxMessage(
         id=event.id,
@@ -74,18 +95,26 @@ def outbox_message(event: CloudEvent[EventData]) -> OutboxMessage:
         type=event.type,
         value=record.value,
         # the ce_* attributes, and the trace context of the transaction writing the row
-        headers={name: value.decode() for name, value in record.headers} | inject_context(),
+        headers={name: value.decode() for name, value in record.headers}
+        | dict(inject_context() if context is None else context),
     )
 
 
 async def enqueue(conn: Connection, messages: Sequence[OutboxMessage]) -> None:
-    """Add messages to the outbox in the caller's transaction; the relay is woken on commit."""
-    await conn.executemany(
-        "INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, headers) "
-        "VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
-        [(m.id, m.topic, m.key, m.type, m.value, json.dumps(m.headers)) for m in messages],
+    """Add messages to the outbox in the caller's transaction, in their order, with one
+    statement; the relay is woken on commit."""
+    if not messages:
+        return
+    await conn.execute(
+        _ENQUEUE,
+        [m.id for m in messages],
+        [m.topic for m in messages],
+        [m.key for m in messages],
+        [m.type for m in messages],
+        [m.value for m in messages],
+        [json.dumps(m.headers) for m in messages],
+        CHANNEL,
     )
-    await conn.execute("SELECT pg_notify($1, '')", CHANNEL)
 
 
 class Publisher(Protocol):
@@ -117,7 +146,8 @@ class OutboxRelay:
                 return 0
             rows = await conn.fetch(
                 "SELECT id, aggregatetype, aggregateid, type, payload, headers FROM outbox "
-                "WHERE published_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED",
+                "WHERE published_at IS NULL ORDER BY created_at, seq LIMIT $1 "
+                "FOR UPDATE SKIP LOCKED",
                 self.batch_size,
             )
             if not rows:

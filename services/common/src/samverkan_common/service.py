@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import Counter
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,8 +105,8 @@ def ingestion_router(settings: ServiceSettings) -> APIRouter:
         except Problem as problem:
             EVENTS_REJECTED.labels(reason=problem.type).inc()
             raise
-        for event in events:
-            EVENTS_ACCEPTED.labels(type=event.type).inc()
+        for event_type, count in Counter(event.type for event in events).items():
+            EVENTS_ACCEPTED.labels(type=event_type).inc(count)
         return Accepted(accepted=[str(i) for i in ids])
 
     return router
