@@ -4,9 +4,11 @@ the parent of the next (the slower end-to-end test reads the same back from Zipk
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import httpx
+from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from samverkan_common.telemetry import setup_telemetry
@@ -30,16 +32,23 @@ async def test_http_transaction_and_publish_share_one_trace(
 
     assert (await service.post("/events", json=event, headers=headers)).status_code == 202
     [record] = await records_since(start, keys={event["subject"].encode()}, expected=1)
-    provider.force_flush()
 
+    def published() -> list[ReadableSpan]:
+        provider.force_flush()
+        return [
+            s
+            for s in exporter.get_finished_spans()
+            if s.name == f"{TOPIC} publish"
+            and s.attributes
+            and s.attributes.get("messaging.message.id") == event["id"]
+        ]
+
+    # a consumer may see the record before the relay has its acknowledgement and ends the span
+    async with asyncio.timeout(10):
+        while not published():  # noqa: ASYNC110 - polling the SDK's in-memory exporter
+            await asyncio.sleep(0.05)
     spans = exporter.get_finished_spans()
-    publish = next(
-        s
-        for s in spans
-        if s.name == f"{TOPIC} publish"
-        and s.attributes
-        and s.attributes.get("messaging.message.id") == event["id"]
-    )
+    [publish] = published()
     by_id = {s.context.span_id: s for s in spans}
     assert publish.parent is not None
     transaction = by_id[publish.parent.span_id]

@@ -1,15 +1,16 @@
 """Use cases of the prevention service, one per event type; each runs in the ingestion
-transaction (see samverkan_common.ingest)."""
+transaction (see samverkan_common.ingest). Activities, which depend on nothing but their own
+id, are recorded a run at a time."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from prevention.domain.trainings import TrainingStateError, after_delivery, after_request
 from prevention.store import repository as repo
 from samverkan_common.auth import Principal
 from samverkan_common.db import Connection
-from samverkan_common.ingest import UseCase, by_type
+from samverkan_common.ingest import Batched, Located, UseCase, by_type, first_unclaimed, located
 from samverkan_common.plans import record_plan
 from samverkan_common.problems import StateConflict
 from samverkan_contracts.base import EventData
@@ -18,8 +19,14 @@ from samverkan_contracts.events import plans
 from samverkan_contracts.events.prevention import ActivityHeld, TrainingDelivered, TrainingRequested
 
 
-async def hold_activity(conn: Connection, event: CloudEvent[EventData], _: Principal) -> None:
-    await repo.add_activity(conn, event.district, event.actororg, event.data_as(ActivityHeld))
+async def hold_activities(conn: Connection, events: Sequence[Located], _: Principal) -> None:
+    held = [(e.event.district, e.event.actororg, e.event.data_as(ActivityHeld)) for e in events]
+    added = await repo.add_activities(conn, held)
+    taken = first_unclaimed([a.activity_id for _, _, a in held], added)
+    if taken is not None:
+        with located(events[taken].root):
+            activity_id = held[taken][2].activity_id
+            raise StateConflict(f"activity {activity_id} is already recorded", "recorded")
 
 
 async def request_training(conn: Connection, event: CloudEvent[EventData], _: Principal) -> None:
@@ -45,7 +52,7 @@ async def deliver_training(conn: Connection, event: CloudEvent[EventData], _: Pr
 
 USE_CASES: Mapping[str, UseCase] = by_type(
     {
-        ActivityHeld: hold_activity,
+        ActivityHeld: Batched(hold_activities),
         TrainingRequested: request_training,
         TrainingDelivered: deliver_training,
         plans.HolisticPlanUpdated: record_plan,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from uuid import UUID
 
 from prevention.domain.trainings import TrainingStatus
@@ -9,18 +10,25 @@ from samverkan_common.db import Connection
 from samverkan_contracts.events.prevention import ActivityHeld, TrainingDelivered, TrainingRequested
 
 
-async def add_activity(conn: Connection, district: str, actororg: str, a: ActivityHeld) -> None:
-    await conn.execute(
-        "INSERT INTO activities VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        a.activity_id,
-        district,
-        actororg,
-        a.held_on,
-        a.setting.value,
-        a.topic.value,
-        a.participants,
-        a.age_band.value,
+async def add_activities(
+    conn: Connection, activities: Sequence[tuple[str, str, ActivityHeld]]
+) -> set[UUID]:
+    """Record (district, actororg, activity) rows in one statement; the ids added (an id
+    already taken, before or earlier in the same rows, is not)."""
+    rows = await conn.fetch(
+        "INSERT INTO activities SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], "
+        "$4::date[], $5::text[], $6::text[], $7::integer[], $8::text[]) "
+        "ON CONFLICT (activity_id) DO NOTHING RETURNING activity_id",
+        [a.activity_id for _, _, a in activities],
+        [district for district, _, _ in activities],
+        [actororg for _, actororg, _ in activities],
+        [a.held_on for _, _, a in activities],
+        [a.setting.value for _, _, a in activities],
+        [a.topic.value for _, _, a in activities],
+        [a.participants for _, _, a in activities],
+        [a.age_band.value for _, _, a in activities],
     )
+    return {row["activity_id"] for row in rows}
 
 
 async def training_status(conn: Connection, key: UUID) -> TrainingStatus | None:
