@@ -336,3 +336,44 @@ async def test_outreach_plan_is_recorded_and_readable_by_its_district(
     seen = the(plans, "plan_id", str(plan.plan_id))
     assert (seen["area"], seen["status"], seen["revision"]) == ("outreach", "adopted", 1)
     assert json.dumps(seen["measures"]) == "[]"
+
+
+async def test_a_batch_of_contacts_with_one_contact_twice_is_refused_naming_the_second(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, tokens: Tokens
+) -> None:
+    first, other = contact(subject_ref=new_subject()), contact()
+    again = contact(subject_ref=first.subject_ref).model_copy(
+        update={"contact_id": first.contact_id}
+    )
+    batch = [event(data, "kungsholmen", "kungsholmen") for data in (first, other, again)]
+    token = await tokens.machine("kungsholmen")
+
+    response = await post(client, token, *batch)
+
+    assert response.status_code == 409, response.text
+    assert (response.json()["event"], response.json()["current_state"]) == ("$[2]", "recorded")
+    for sent in batch:
+        assert await outbox_rows(pool, sent.id) == 0
+    assert (await post(client, token, *batch[:2])).status_code == 202
+    later = await post(client, token, event(contact(), "kungsholmen", "kungsholmen"), batch[2])
+    assert later.status_code == 409, later.text
+    assert later.json()["event"] == "$[1]"
+    seen = ids(await get(client, token, "/contacts"), "contact_id")
+    assert {str(first.contact_id), str(other.contact_id)} <= seen
+
+
+async def test_a_batch_of_signals_is_refused_at_the_first_in_another_name(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, tokens: Tokens
+) -> None:
+    own = [signal("familjebostader") for _ in range(3)]
+    batch = [event(data, "farsta", "familjebostader") for data in own]
+    batch.insert(2, event(signal("stockholmshem"), "farsta", "familjebostader"))
+
+    response = await post(client, await tokens.machine("familjebostader"), *batch)
+
+    assert response.status_code == 403, response.text
+    assert response.json()["event"] == "$[2]"
+    for sent in batch:
+        assert await outbox_rows(pool, sent.id) == 0
+    allowed = await post(client, await tokens.machine("familjebostader"), *batch[:2], batch[3])
+    assert allowed.status_code == 202, allowed.text

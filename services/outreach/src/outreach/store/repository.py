@@ -6,6 +6,8 @@ samverkan_common.scope.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from uuid import UUID
 
 import asyncpg
@@ -23,55 +25,67 @@ from samverkan_contracts.events.outreach import (
 _LIMIT = 1000
 
 
-async def add_contact(conn: Connection, district: str, actororg: str, c: ContactMade) -> bool:
-    """Record the contact; False when its id is already taken."""
-    added: bool | None = await conn.fetchval(
-        "INSERT INTO contacts VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-        "ON CONFLICT (contact_id) DO NOTHING RETURNING true",
-        c.contact_id,
-        district,
-        actororg,
-        c.contacted_at,
-        c.arena.value,
-        c.subject_ref,
-        c.anonymous_count,
-        c.age_band.value,
-        [n.value for n in c.needs_identified],
+async def add_contacts(conn: Connection, rows: Sequence[tuple[str, str, ContactMade]]) -> set[UUID]:
+    """Record (district, actororg, contact) rows in one statement; the ids added (an id
+    already taken, before or earlier in the same rows, is not)."""
+    added = await conn.fetch(
+        "INSERT INTO contacts SELECT c, d, o, t, a, s, n, b, "
+        "ARRAY(SELECT jsonb_array_elements_text(needs)) FROM unnest($1::uuid[], $2::text[], "
+        "$3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::integer[], $8::text[], "
+        "$9::jsonb[]) AS r(c, d, o, t, a, s, n, b, needs) "
+        "ON CONFLICT (contact_id) DO NOTHING RETURNING contact_id",
+        [c.contact_id for _, _, c in rows],
+        [district for district, _, _ in rows],
+        [actororg for _, actororg, _ in rows],
+        [c.contacted_at for _, _, c in rows],
+        [c.arena.value for _, _, c in rows],
+        [c.subject_ref for _, _, c in rows],
+        [c.anonymous_count for _, _, c in rows],
+        [c.age_band.value for _, _, c in rows],
+        [json.dumps([n.value for n in c.needs_identified]) for _, _, c in rows],
     )
-    return bool(added)
+    return {row["contact_id"] for row in added}
 
 
-async def add_observation(conn: Connection, district: str, actororg: str, o: ArenaObserved) -> bool:
-    """Record the observation; False when its id is already taken."""
-    added: bool | None = await conn.fetchval(
-        "INSERT INTO observations VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-        "ON CONFLICT (observation_id) DO NOTHING RETURNING true",
-        o.observation_id,
-        district,
-        actororg,
-        o.arena.value,
-        o.period_start,
-        o.period_end,
-        o.unit.value,
-        o.observed_count,
-        o.note,
+async def add_observations(
+    conn: Connection, rows: Sequence[tuple[str, str, ArenaObserved]]
+) -> set[UUID]:
+    """Record (district, actororg, observation) rows in one statement; the ids added."""
+    added = await conn.fetch(
+        "INSERT INTO observations SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], "
+        "$4::text[], $5::date[], $6::date[], $7::text[], $8::integer[], $9::text[]) "
+        "ON CONFLICT (observation_id) DO NOTHING RETURNING observation_id",
+        [o.observation_id for _, _, o in rows],
+        [district for district, _, _ in rows],
+        [actororg for _, actororg, _ in rows],
+        [o.arena.value for _, _, o in rows],
+        [o.period_start for _, _, o in rows],
+        [o.period_end for _, _, o in rows],
+        [o.unit.value for _, _, o in rows],
+        [o.observed_count for _, _, o in rows],
+        [o.note for _, _, o in rows],
     )
-    return bool(added)
+    return {row["observation_id"] for row in added}
 
 
-async def add_signal(conn: Connection, district: str, s: HousingSignalReported) -> bool:
-    """Record the signal; False when its id is already taken."""
-    added: bool | None = await conn.fetchval(
-        "INSERT INTO housing_signals VALUES ($1, $2, $3, $4, $5, $6) "
-        "ON CONFLICT (signal_id) DO NOTHING RETURNING true",
-        s.signal_id,
-        district,
-        s.reported_by,
-        s.property_ref,
-        [i.value for i in s.indicators],
-        s.observed_on,
+async def add_signals(
+    conn: Connection, rows: Sequence[tuple[str, HousingSignalReported]]
+) -> set[UUID]:
+    """Record (district, signal) rows in one statement; the ids added."""
+    added = await conn.fetch(
+        "INSERT INTO housing_signals SELECT i, d, r, p, "
+        "ARRAY(SELECT jsonb_array_elements_text(indicators)), o FROM unnest($1::uuid[], "
+        "$2::text[], $3::text[], $4::text[], $5::jsonb[], $6::date[]) "
+        "AS s(i, d, r, p, indicators, o) "
+        "ON CONFLICT (signal_id) DO NOTHING RETURNING signal_id",
+        [s.signal_id for _, s in rows],
+        [district for district, _ in rows],
+        [s.reported_by for _, s in rows],
+        [s.property_ref for _, s in rows],
+        [json.dumps([i.value for i in s.indicators]) for _, s in rows],
+        [s.observed_on for _, s in rows],
     )
-    return bool(added)
+    return {row["signal_id"] for row in added}
 
 
 async def operation(conn: Connection, operation_id: UUID) -> Operation | None:
