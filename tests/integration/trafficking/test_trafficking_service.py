@@ -243,3 +243,46 @@ async def test_a_step_about_another_district_is_a_conflict(
     report = PoliceReportFiled(case_id=registered.case_id, filed_by="socialtjanst", filed_on=TODAY)
     response = await post(client, token, event(report, "kista"))
     assert (response.status_code, response.json()["current_state"]) == (409, "open")
+
+
+async def test_a_whole_course_in_one_batch_is_applied_and_published_in_order(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, tokens: Tokens, reader: TopicReader
+) -> None:
+    registered = suspicion()
+    batch = [event(registered), *(event(data) for data in course(registered.case_id))]
+    token = await tokens.machine("socialtjanst")
+    start = await reader.end_offsets()
+
+    first = await post(client, token, *batch)
+    again = await post(client, token, *batch)
+
+    assert first.status_code == again.status_code == 202, first.text
+    assert first.json() == again.json() == {"accepted": [str(e.id) for e in batch]}
+    await records_of(reader, pool, start, batch[-1].id)
+    records = await reader.records(start, await reader.end_offsets())
+    on_the_case = [
+        headers_of(r)["ce_id"] for r in records if r.key == str(registered.case_id).encode()
+    ]
+    assert on_the_case == [str(e.id) for e in batch]  # once each, in the order of the batch
+    case = await detail(client, token, registered.case_id)
+    assert case["status"] == "closed"
+    assert len(case["steps"]) == len(batch)
+
+
+async def test_a_step_after_the_closing_in_one_batch_is_refused_with_its_position(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, tokens: Tokens
+) -> None:
+    registered = suspicion()
+    late = PoliceReportFiled(case_id=registered.case_id, filed_by="socialtjanst", filed_on=TODAY)
+    batch = [event(registered), *(event(data) for data in course(registered.case_id))]
+    batch.append(event(late))
+    token = await tokens.machine("socialtjanst")
+
+    response = await post(client, token, *batch)
+
+    assert response.status_code == 409, response.text
+    assert (response.json()["event"], response.json()["current_state"]) == ("$[5]", "closed")
+    for sent in batch:  # all or nothing
+        assert await outbox_rows(pool, sent.id) == 0
+    missing = await get(client, token, f"/cases/{registered.case_id}")
+    assert missing.status_code == 404
