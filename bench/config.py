@@ -82,6 +82,7 @@ class Sizes:
     p4_seconds: float = 20.0
     idle_seconds: float = 10.0
     batch_size: int = 2000  # the coordination service's default (COORDINATION_BATCH_SIZE)
+    replicas: int = 2  # coordination processes (one consumer group), one per core
 
     @classmethod
     def full(cls) -> Sizes:

@@ -15,17 +15,15 @@ from dataclasses import dataclass
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.structs import TopicPartition
-from coordination.replay import CountingSink, Progress, _read_range
+from coordination.replay import Progress, rebuild
 from coordination.settings import Settings
 from coordination.store import schema as schemas
 
 from bench.config import BENCH_SCHEMA, Stack
-from bench.kafka import Offsets, end_offsets, send_all, send_paced
+from bench.kafka import Offsets, end_offsets, send_fast, send_paced
 from bench.view import Watcher
 from bench.workload import HttpBatches, Prepared
 from samverkan_common.db import create_pool
-from samverkan_contracts.topics import ERASURES
 
 BATCH_CONTENT_TYPE = "application/cloudevents-batch+json"
 
@@ -51,10 +49,10 @@ class Throughput:
         return self.events / self.seconds
 
 
-async def p1a(prod: AIOKafkaProducer, watcher: Watcher, records: list[Prepared]) -> Throughput:
-    """Publish as fast as the producer takes them; done when the last is in the view."""
+async def p1a(bootstrap: str, watcher: Watcher, records: list[Prepared]) -> Throughput:
+    """Publish as fast as the load generator can; done when the last is in the view."""
     started = time.monotonic()
-    nexts = await send_all(prod, records)
+    nexts = await send_fast(bootstrap, records)
     published = time.monotonic()
     seen = await watcher.wait(nexts, seconds=1800)
     return Throughput(len(records), seen - started, published - started)
@@ -148,8 +146,8 @@ async def _post(http: httpx.AsyncClient, url: str, access: str, body: bytes) -> 
 
 async def p3(settings: Settings, start: Offsets, end: Offsets) -> tuple[int, float]:
     """Replay ``start``..``end`` into a fresh view as ``python -m coordination replay`` does
-    (its reader and ``apply_batch``, the erasures first), without switching to it; the
-    records and seconds."""
+    (its ``rebuild``: the erasures first, then the area topics in ``replay_workers``
+    processes), without switching to it; the records and seconds."""
     pool = await create_pool(settings)
     consumer = AIOKafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap,
@@ -160,20 +158,11 @@ async def p3(settings: Settings, start: Offsets, end: Offsets) -> tuple[int, flo
     try:
         async with pool.acquire() as conn:
             view = await schemas.create_view(conn)
-        tps = {TopicPartition(t, p): n for (t, p), n in end.items()}
-        progress = Progress(sum(n - start.get(k, 0) for k, n in end.items()), sys.stderr)
-        for erasures in (True, False):
-            group = {tp: n for tp, n in tps.items() if (tp.topic == ERASURES.name) == erasures}
-            await _read_range(
-                consumer,
-                pool_or_conn=pool,
-                schema=view,
-                start={tp: start.get((tp.topic, tp.partition), 0) for tp in group},
-                end=group,
-                sink=CountingSink(),
-                progress=progress,
-                batch_size=settings.batch_size,
-            )
+        ranges = [(t, p, start.get((t, p), 0), n) for (t, p), n in sorted(end.items())]
+        progress = Progress(sum(n - first for _, _, first, n in ranges), sys.stderr)
+        await rebuild(
+            settings, consumer=consumer, pool=pool, schema=view, ranges=ranges, progress=progress
+        )
         seconds = time.monotonic() - progress.started
         sys.stderr.write("\n")
         async with pool.acquire() as conn:

@@ -6,17 +6,19 @@ import asyncio
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.structs import TopicPartition
+from confluent_kafka import KafkaError, Message, Producer
 from coordination.consumer import TOPICS
 
 from bench.workload import Prepared
 from samverkan_common.kafka import create_producer
 
 Offsets = dict[tuple[str, int], int]
+_Headers = list[tuple[str, str | bytes | None]]  # what librdkafka's stubs ask for
 _CHUNK = 5000
 
 
@@ -44,6 +46,56 @@ async def send_all(
             await settle()
     await settle()
     return nexts
+
+
+def _blast(bootstrap: str, records: Sequence[Prepared]) -> Offsets:
+    """Send every record with librdkafka, the platform's producer settings and the Java
+    client's key hash (murmur2, as aiokafka and the relays partition); the next offsets."""
+    nexts: Offsets = {}
+    failed: list[KafkaError] = []
+
+    def delivered(error: KafkaError | None, message: Message) -> None:
+        if error is not None:
+            failed.append(error)
+            return
+        tp = (message.topic() or "", message.partition() or 0)
+        nexts[tp] = max(nexts.get(tp, 0), (message.offset() or 0) + 1)
+
+    producer = Producer(
+        {
+            "bootstrap.servers": bootstrap,
+            "client.id": "bench-load",
+            "enable.idempotence": True,
+            "acks": "all",
+            "linger.ms": 5,
+            "batch.size": 256 * 1024,
+            "partitioner": "murmur2_random",
+        }
+    )
+    for r in records:
+        while True:
+            try:
+                producer.produce(
+                    r.topic,
+                    r.value,
+                    r.key,
+                    headers=cast("_Headers", r.headers),
+                    on_delivery=delivered,
+                )
+                break
+            except BufferError:  # the local queue is full: serve deliveries, then go on
+                producer.poll(0.05)
+        producer.poll(0)
+    if producer.flush(120) or failed:
+        raise RuntimeError(f"the load generator could not send every record: {failed[:3]}")
+    return nexts
+
+
+async def send_fast(bootstrap: str, records: Sequence[Prepared]) -> Offsets:
+    """Send every record as fast as librdkafka takes them (in a thread: the event loop goes
+    on); the next offset per partition. The load of P1a: a Python producer would take a
+    core's share from the platform it measures (B1 is that producer's own figure)."""
+    return await asyncio.to_thread(_blast, bootstrap, records)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,8 @@ The benchmark starts the services it measures from this checkout, on free ports 
 stack's services were started with: the four domain services, each in a database schema of
 its own (``bench_<pid>``, dropped after the run), the coordination service as deployed (query
 API and projection consumer in one process) with a consumer group of its own, and the
-dashboard in front of it (idle; it counts in the platform's memory). They use the
+dashboard in front of it (idle; it counts in the platform's memory). ``replicas`` coordination
+processes share the consumer group's partitions, as replicas of a deployment do. They use the
 stack's PostgreSQL, Kafka and Keycloak, and the coordination service keeps the live view,
 as the stack's own does.
 
@@ -52,6 +53,7 @@ class Services:
     stack: Stack
     logs: Path
     batch_size: int
+    replicas: int = 1
     running: dict[str, Spawned] = field(default_factory=dict)
 
     def _spawn(self, name: str, args: list[str], env: Mapping[str, str], port: int | None) -> None:
@@ -68,8 +70,10 @@ class Services:
 
     def start_services(self) -> None:
         base = self.stack.bench_port
-        ports = [base + i for i in range(6)] if base else [free_port() for _ in range(6)]
-        coordination, dashboard, *domain = ports
+        n = 5 + self.replicas
+        ports = [base + i for i in range(n)] if base else [free_port() for _ in range(n)]
+        dashboard, *domain = ports[:5]
+        coordination, *more = ports[5:]
         for service, port in zip(DOMAIN, domain, strict=True):
             prefix = service.upper()
             env = {
@@ -85,6 +89,9 @@ class Services:
             "COORDINATION_BATCH_SIZE": str(self.batch_size),
         }
         self._spawn("coordination", ["coordination", "serve"], env, coordination)
+        for i, port in enumerate(more, start=2):  # replicas: the same group shares partitions
+            env = env | {"COORDINATION_HTTP_PORT": str(port)}
+            self._spawn(f"coordination-{i}", ["coordination", "serve"], env, port)
         env = {
             "DASHBOARD_HTTP_PORT": str(dashboard),
             "DASHBOARD_COORDINATION_URL": f"http://127.0.0.1:{coordination}",
@@ -123,7 +130,7 @@ class Services:
             del self.running[n]
 
     def pids(self) -> dict[int, str]:
-        return {s.process.pid: f"bench {s.name}" for s in self.running.values()}
+        return {s.process.pid: f"bench {s.name.split('-')[0]}" for s in self.running.values()}
 
 
 def free_port() -> int:

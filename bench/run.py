@@ -43,7 +43,9 @@ class Run:
         return not self.only or key in self.only
 
     async def main(self) -> Results:
-        services = Services(self.stack, self.out / "logs", self.sizes.batch_size)
+        services = Services(
+            self.stack, self.out / "logs", self.sizes.batch_size, self.sizes.replicas
+        )
         await self._fresh_schemas()
         await kafka.create_topic(self.stack.kafka_bootstrap, BENCH_TOPIC)
         watcher = view.Watcher(self.stack.dsn("coordination"))
@@ -127,13 +129,13 @@ class Run:
             )
         rate = s.p2_rate
         if self.wants("P1a"):
-            rate = s.p2_share * await self._p1a_b2(templates, prod, watcher, sampler)
+            rate = s.p2_share * await self._p1a_b2(templates, watcher, sampler)
         if self.wants("P2"):
             await self._p2(templates, prod, watcher, sampler, rate)
         if self.wants("P1b"):
             await self._p1b(services, watcher, sampler)
         if self.wants("P3"):
-            await self._replay(templates, prod, sampler)
+            await self._replay(templates, sampler)
         say(f"idle again for {s.idle_seconds:.0f} s (P5 after the run)")
         await asyncio.sleep(s.idle_seconds)
         after = snapshot(sampler.find())
@@ -195,7 +197,6 @@ class Run:
     async def _p1a_b2(
         self,
         templates: Templates,
-        prod: AIOKafkaProducer,
         watcher: view.Watcher,
         sampler: Sampler,
     ) -> float:
@@ -205,7 +206,7 @@ class Run:
         say(f"P1a: {len(records):,} events onto the area topics -> view")
         before = await kafka.end_offsets(self.stack.kafka_bootstrap)
         async with sampler.phase("P1a", memory=True):
-            t1a = await figures.p1a(prod, watcher, records)
+            t1a = await figures.p1a(self.stack.kafka_bootstrap, watcher, records)
         after = await kafka.end_offsets(self.stack.kafka_bootstrap)
         del records
         say("B2: raw aiokafka consumer -> PostgreSQL COPY, offsets in the transaction")
@@ -305,7 +306,7 @@ class Run:
             )
         )
 
-    async def _replay(self, templates: Templates, prod: AIOKafkaProducer, sampler: Sampler) -> None:
+    async def _replay(self, templates: Templates, sampler: Sampler) -> None:
         """P3 over the newest ``p3_events`` records on the topics, topped up when fewer."""
         s, r = self.sizes, self.results
         bootstrap = self.stack.kafka_bootstrap
@@ -314,7 +315,7 @@ class Run:
         missing = s.p3_events - sum(n - begins.get(k, 0) for k, n in end.items())
         if missing > 0:
             say(f"P3: topping up with {missing:,} events")
-            await kafka.send_all(prod, templates.records(missing))
+            await kafka.send_fast(bootstrap, templates.records(missing))
             end = await kafka.end_offsets(bootstrap)
         start = kafka.newest(begins, end, s.p3_events)
         say("P3: replay into a fresh view")

@@ -32,7 +32,7 @@ from opentelemetry import trace
 
 from coordination.domain.deadletters import DeadLetter
 from coordination.domain.records import Record
-from coordination.projection import Outcome, apply_batch
+from coordination.projection import DeadLetterSink, Outcome, apply_batch
 from coordination.settings import Settings
 from coordination.store import schema as schemas
 from samverkan_common.db import Connection
@@ -49,7 +49,9 @@ TOPICS: tuple[str, ...] = (
     *sorted({topic.name for topic in AREA_TOPICS.values()}),
 )
 
-#: Advisory lock: batches hold it shared; a replay's switch-over holds it exclusively.
+#: Advisory lock: batches hold it shared; a replay's switch-over, and a batch that holds an
+#: erasure, hold it exclusively (so no batch of another replica, which checked the deny-list
+#: before the erasure committed, can write the erased subject's rows after it).
 SWITCH_LOCK = 0x5A4D_5645  # "ZMVE"
 #: NOTIFY channel on which every applied batch announces what changed.
 CHANNEL = "coordination_view"
@@ -99,11 +101,19 @@ async def record_dead_letters(conn: Connection, letters: Sequence[DeadLetter]) -
 
 
 async def apply_live(
-    conn: Connection, records: Sequence[Record], sink: KafkaDeadLetters
+    conn: Connection, records: Sequence[Record], sink: DeadLetterSink
 ) -> tuple[str, Outcome]:
-    """Apply a batch to whichever view is live, in one transaction, and announce it."""
+    """Apply a batch to whichever view is live, in one transaction, and announce it.
+
+    Several replicas may apply batches at once (each its own partitions of the consumer
+    group); a batch holding an erasure runs alone.
+    """
+    erasing = any(record.topic == ERASURES.name for record in records)
     async with conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock_shared($1)", SWITCH_LOCK)
+        if erasing:
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", SWITCH_LOCK)
+        else:
+            await conn.execute("SELECT pg_advisory_xact_lock_shared($1)", SWITCH_LOCK)
         schema = await schemas.live_schema(conn)
         if schema is None:
             raise RuntimeError("no live view; start the service to create one")

@@ -2,7 +2,10 @@
 
 1. Make an empty ``view_<n>``; read every partition from its beginning to the end offsets
    taken at the start (the erasures topic first, so erased subjects never reappear), applying
-   batches with the same ``apply_batch`` as the live consumer, with a progress bar.
+   batches with the same ``apply_batch`` as the live consumer, with a progress bar. The area
+   topics' partitions are shared out among ``replay_workers`` processes (parsing is Python, so
+   one process uses one core); their transactions meet only on the count cells, which every
+   batch writes last, in key order.
 2. Switch-over, holding the advisory lock that pauses the live consumer between batches:
    bring both views to the same positions (the new one, or the live one if it lagged; records
    the live view had not yet seen are dead-lettered as the live consumer would), compare the
@@ -12,10 +15,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.sharedctypes import Synchronized
 from typing import Any, TextIO
 
 import asyncpg
@@ -126,6 +133,118 @@ async def _apply(
             await apply_batch(pool_or_conn, schema, records, sink)
 
 
+Range = tuple[str, int, int, int]  # topic, partition, first offset, end offset (exclusive)
+
+
+async def rebuild(  # noqa: PLR0913 - the rebuild's inputs, explicit
+    settings: Settings,
+    *,
+    consumer: Any,
+    pool: asyncpg.Pool,
+    schema: str,
+    ranges: Sequence[Range],
+    progress: Progress,
+) -> int:
+    """Apply ``ranges`` to ``schema``: the erasures first, in this process, then the area
+    topics in ``settings.replay_workers`` processes; the dead letters skipped."""
+    sink = CountingSink()
+    erasures = [r for r in ranges if r[0] == ERASURES.name]
+    areas = [r for r in ranges if r[0] != ERASURES.name and r[2] < r[3]]
+    n = settings.batch_size
+    await _read_ranges(consumer, pool, schema, erasures, sink=sink, progress=progress, batch_size=n)
+    shares = [areas[i :: settings.replay_workers] for i in range(settings.replay_workers)]
+    shares = [share for share in shares if share]
+    if len(shares) <= 1:
+        await _read_ranges(
+            consumer, pool, schema, areas, sink=sink, progress=progress, batch_size=n
+        )
+        return sink.dead
+    done: Synchronized[int] = multiprocessing.get_context("spawn").Value("q", 0)
+    with ProcessPoolExecutor(
+        len(shares),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_share_counter,
+        initargs=(done,),
+    ) as workers:
+        loop = asyncio.get_running_loop()
+        futures = [
+            loop.run_in_executor(workers, _replay_share, settings, schema, share)
+            for share in shares
+        ]
+        reported = 0
+        while not all(f.done() for f in futures):
+            await asyncio.wait(futures, timeout=0.5)
+            progress.add(done.value - reported)
+            reported = done.value
+        return sink.dead + sum(await asyncio.gather(*futures))
+
+
+async def _read_ranges(  # noqa: PLR0913 - one range read, explicit
+    consumer: Any,
+    pool: asyncpg.Pool,
+    schema: str,
+    ranges: Sequence[Range],
+    *,
+    sink: CountingSink,
+    progress: Progress | None,
+    batch_size: int,
+) -> None:
+    await _read_range(
+        consumer,
+        pool_or_conn=pool,
+        schema=schema,
+        start={TopicPartition(t, p): first for t, p, first, _ in ranges},
+        end={TopicPartition(t, p): end for t, p, _, end in ranges},
+        sink=sink,
+        progress=progress,
+        batch_size=batch_size,
+    )
+
+
+_done: Synchronized[int] | None = None
+
+
+def _share_counter(done: Synchronized[int]) -> None:
+    global _done  # noqa: PLW0603 - the worker process's one counter, set as it starts
+    _done = done
+
+
+@dataclass
+class _SharedProgress(Progress):
+    """Counts into the counter the replaying process reads, instead of drawing a bar."""
+
+    def add(self, n: int) -> None:
+        assert _done is not None  # noqa: S101 - set by the worker's initializer
+        with _done.get_lock():
+            _done.value += n
+
+
+def _replay_share(settings: Settings, schema: str, share: Sequence[Range]) -> int:
+    """A worker process: read ``share`` into ``schema``; the dead letters skipped."""
+    return asyncio.run(_replay_share_async(settings, schema, share))
+
+
+async def _replay_share_async(settings: Settings, schema: str, share: Sequence[Range]) -> int:
+    pool = await create_pool(settings)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap,
+        enable_auto_commit=False,
+        client_id="coordination-replay",
+    )
+    await consumer.start()
+    try:
+        sink = CountingSink()
+        progress = _SharedProgress(0, sys.stderr)
+        n = settings.batch_size
+        await _read_ranges(
+            consumer, pool, schema, share, sink=sink, progress=progress, batch_size=n
+        )
+        return sink.dead
+    finally:
+        await consumer.stop()
+        await pool.close()
+
+
 async def partitions(settings: Settings) -> list[TopicPartition]:
     """Every partition of the topics the view is built from, as the broker has them."""
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
@@ -160,20 +279,10 @@ async def replay(  # noqa: PLR0915 - the command's steps, in order
         progress = Progress(sum(ends[tp] - begins[tp] for tp in tps), out)
         sink = CountingSink()
         out.write(f"replaying {progress.total:,} records into {new}\n")
-        for group in (
-            [tp for tp in tps if tp.topic == ERASURES.name],
-            [tp for tp in tps if tp.topic != ERASURES.name],
-        ):
-            await _read_range(
-                consumer,
-                pool_or_conn=pool,
-                schema=new,
-                start={tp: begins[tp] for tp in group},
-                end={tp: ends[tp] for tp in group},
-                sink=sink,
-                progress=progress,
-                batch_size=settings.batch_size,
-            )
+        ranges = [(tp.topic, tp.partition, begins[tp], ends[tp]) for tp in tps]
+        sink.dead += await rebuild(
+            settings, consumer=consumer, pool=pool, schema=new, ranges=ranges, progress=progress
+        )
         out.write("\n")
         seconds = time.monotonic() - progress.started
         async with pool.acquire() as conn:

@@ -33,6 +33,13 @@ class Settings(ServiceSettings):
     batch_wait_ms: int = Field(
         default=200, ge=1, le=10_000, description="How long to wait for a batch to fill."
     )
+    replay_workers: int = Field(
+        default=2,
+        ge=1,
+        le=32,
+        description="Processes a replay reads the area topics with, each its own share of the "
+        "partitions (one per core is the fastest).",
+    )
     referral_ack_hours: dict[str, int] = Field(
         default={"urgent": 24, "routine": 72},
         description="Hours a receiver has to acknowledge a referral, by urgency.",
