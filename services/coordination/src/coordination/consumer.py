@@ -100,6 +100,16 @@ async def record_dead_letters(conn: Connection, letters: Sequence[DeadLetter]) -
     )
 
 
+#: The batch's lock, and its commit not waiting for the WAL to reach the disk: the view is a
+#: projection of the topics and its positions commit with its rows, so a commit that a crash of
+#: PostgreSQL loses only moves the positions back, and the consumer (which seeks to the stored
+#: positions, not to Kafka's committed offsets) reads those records again. The audit trail,
+#: in the same database, keeps the server's setting.
+_ASYNC_COMMIT = "set_config('synchronous_commit', 'off', true)"
+_ALONE = f"SELECT pg_advisory_xact_lock($1), {_ASYNC_COMMIT}"
+_BESIDE_OTHERS = f"SELECT pg_advisory_xact_lock_shared($1), {_ASYNC_COMMIT}"
+
+
 async def apply_live(
     conn: Connection, records: Sequence[Record], sink: DeadLetterSink
 ) -> tuple[str, Outcome]:
@@ -110,10 +120,7 @@ async def apply_live(
     """
     erasing = any(record.topic == ERASURES.name for record in records)
     async with conn.transaction():
-        if erasing:
-            await conn.execute("SELECT pg_advisory_xact_lock($1)", SWITCH_LOCK)
-        else:
-            await conn.execute("SELECT pg_advisory_xact_lock_shared($1)", SWITCH_LOCK)
+        await conn.execute(_ALONE if erasing else _BESIDE_OTHERS, SWITCH_LOCK)
         schema = await schemas.live_schema(conn)
         if schema is None:
             raise RuntimeError("no live view; start the service to create one")

@@ -174,8 +174,9 @@ async def rebuild(  # noqa: PLR0913 - the rebuild's inputs, explicit
         reported = 0
         while not all(f.done() for f in futures):
             await asyncio.wait(futures, timeout=0.5)
-            progress.add(done.value - reported)
-            reported = done.value
+            now = done.value
+            progress.add(now - reported)
+            reported = now
         return sink.dead + sum(await asyncio.gather(*futures))
 
 
