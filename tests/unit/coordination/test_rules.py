@@ -11,6 +11,8 @@ from coordination.domain import rules
 from coordination.domain.audit import GENESIS, AuditRecord, link, verify
 from coordination.domain.deadletters import DeadLetter, redact
 from coordination.domain.records import Record
+from hypothesis import given
+from hypothesis import strategies as st
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 DEADLINES = rules.Deadlines(
@@ -108,3 +110,20 @@ def test_dead_letter_messages_are_redacted_and_headers_kept() -> None:
     assert headers["ce_type"] == b"x"
     assert headers["dlt_original_offset"] == b"41"
     assert headers["dlt_error_class"] == b"ValueError"
+
+
+@given(st.lists(st.timedeltas(min_value=timedelta(days=-3), max_value=timedelta(days=400))))
+def test_the_median_from_the_two_middle_responses_is_the_median_of_all(
+    responses: list[timedelta],
+) -> None:
+    answered = [
+        rules.Consultation(str(i), "kista", "kista", "socialtjanst", "assessment",
+                           respond_by=None, requested_at=NOW, answered_at=NOW + response,
+                           closed_at=None)
+        for i, response in enumerate(responses)
+    ]  # fmt: skip
+    ordered = sorted(responses)
+    n = len(ordered)
+    lower, upper = (ordered[(n - 1) // 2], ordered[n // 2]) if ordered else (None, None)
+    assert rules.median_of_middles(lower, upper) == rules.median_response_hours(answered)
+    assert rules.median_of_middles(None, None) is None

@@ -24,7 +24,9 @@ async def collect(
 ) -> list[Alert]:
     rules_ = deadlines(settings)
     found: list[Alert] = []
-    for row in await queries.referrals(conn, schema, scope, open_only=True):
+    for row in await queries.unacknowledged_referrals(
+        conn, schema, scope, ack_hours=rules_.referral_ack_hours, now=now
+    ):
         r = _referral(row)
         if rules.unacknowledged(r, rules_, now):
             hours = rules_.referral_ack_hours.get(r.urgency or "routine")
@@ -38,7 +40,7 @@ async def collect(
                     links={"referral": f"/referrals/{r.referral_id}"},
                 )
             )
-    for row in await queries.consultations(conn, schema, scope, waiting_only=True):
+    for row in await queries.consultations(conn, schema, scope, waiting_only=True, due_before=now):
         c = _consultation(row)
         if c.respond_by is not None and now > c.respond_by:
             level = rules.escalation_level(c, rules_, now)

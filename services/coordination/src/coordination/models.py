@@ -31,7 +31,8 @@ class DistrictRow(BaseModel):
     referrals_open_out: int = Field(description="Open referrals the district has sent.")
     consultations_waiting: int = Field(description="Its consultations not yet answered.")
     consultation_median_response_hours: float | None = Field(
-        description="Median hours from request to answer over its answered consultations."
+        description="Median hours from request to answer over its consultations answered in "
+        "the last 365 days (COORDINATION_OVERVIEW_RESPONSE_DAYS)."
     )
 
 

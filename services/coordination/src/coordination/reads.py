@@ -4,10 +4,10 @@ subject-level reads."""
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Sequence
-from datetime import UTC, date, datetime
-from typing import Any
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar
 from uuid import UUID
 
 import asyncpg
@@ -35,6 +35,7 @@ from samverkan_contracts.base import ProgrammeArea
 from samverkan_contracts.organisations import OrganisationKind, load_organisations
 
 AREAS = tuple(a.value for a in ProgrammeArea)
+T = TypeVar("T")
 
 
 def districts(scope: Sequence[str] | None) -> list[str]:
@@ -60,27 +61,54 @@ async def schema_of(conn: Connection) -> str:
     return schema
 
 
+#: Pool -> the live view's schema and until when it is taken as such without asking.
+_LIVE: dict[asyncpg.Pool, tuple[str, float]] = {}
+LIVE_SECONDS = 1.0
+_GONE = (asyncpg.UndefinedTableError, asyncpg.InvalidSchemaNameError)
+
+
+async def in_view(pool: asyncpg.Pool, read: Callable[[Connection, str], Awaitable[T]]) -> T:
+    """``read(conn, schema)`` on the live view, its schema remembered for a second (a round
+    trip less per request). A replay switches views and drops the old one in one transaction,
+    so a read of a remembered schema that is gone asks for the live one and runs again."""
+    async with pool.acquire() as conn:
+        remembered = _LIVE.get(pool)
+        if remembered is not None and time.monotonic() < remembered[1]:
+            try:
+                return await read(conn, remembered[0])
+            except _GONE:
+                del _LIVE[pool]
+        schema = await schema_of(conn)
+        _LIVE[pool] = (schema, time.monotonic() + LIVE_SECONDS)
+        return await read(conn, schema)
+
+
 def today(now: datetime) -> date:
     return now.astimezone(STOCKHOLM).date()
 
 
-async def overview(pool: asyncpg.Pool, principal: Principal, wanted: str | None) -> Overview:
+async def overview(
+    pool: asyncpg.Pool, settings: Settings, principal: Principal, wanted: str | None
+) -> Overview:
     scope = readable_districts(principal, wanted)
     now = datetime.now(UTC)
-    async with pool.acquire() as conn:
-        s = await schema_of(conn)
-        plans = {(r["district"], r["area"]): r for r in await queries.plans(conn, s, scope)}
-        activity = {
-            (r["district"], r["area"]): r
-            for r in await queries.activity(conn, s, scope, today(now))
-        }
-        open_counts = await queries.open_referral_counts(conn, s)
-        queue = await queries.consultations(conn, s, scope, waiting_only=False)
-    by_district: defaultdict[str, list[rules.Consultation]] = defaultdict(list)
-    for row in queue:
-        by_district[row["district"]].append(_consultation(row))
+    shown = districts(scope)
+    since = now - timedelta(days=settings.overview_response_days)
+
+    async def read(conn: Connection, s: str) -> tuple[Any, ...]:
+        return (
+            {(r["district"], r["area"]): r for r in await queries.plans(conn, s, scope)},
+            {
+                (r["district"], r["area"]): r
+                for r in await queries.activity(conn, s, scope, today(now))
+            },
+            await queries.open_referral_counts(conn, s),
+            await queries.consultation_figures(conn, s, shown, since),
+        )
+
+    plans, activity, open_counts, figures = await in_view(pool, read)
     rows = []
-    for district in districts(scope):
+    for district in shown:
         cells = {}
         for area in AREAS:
             plan, act = plans.get((district, area)), activity.get((district, area))
@@ -92,31 +120,39 @@ async def overview(pool: asyncpg.Pool, principal: Principal, wanted: str | None)
                 activity_90d=None if hidden else int(act["d90"]) if act else 0,
                 activity_365d=None if hidden else int(act["d365"]) if act else 0,
             )
-        mine = by_district[district]
         incoming, outgoing = open_counts.get(district, (0, 0))
+        waiting, median = consultation_summary(figures.get(district))
         rows.append(
             DistrictRow(
                 district=district,
                 areas=cells,
                 referrals_open_in=incoming,
                 referrals_open_out=outgoing,
-                consultations_waiting=sum(c.waiting for c in mine),
-                consultation_median_response_hours=rules.median_response_hours(mine),
+                consultations_waiting=waiting,
+                consultation_median_response_hours=median,
             )
         )
     return Overview(as_of=now, districts=rows)
 
 
+def consultation_summary(figures: asyncpg.Record | None) -> tuple[int, float | None]:
+    """A district's consultations waiting and median response hours, from its row of
+    ``queries.consultation_figures`` (None: it has no consultation to count)."""
+    if figures is None:
+        return 0, None
+    return figures["waiting"], rules.median_of_middles(
+        figures["lower_middle"], figures["upper_middle"]
+    )
+
+
 def _referral(row: asyncpg.Record) -> rules.Referral:
-    values: dict[str, Any] = {k: row[k] for k in rules.Referral.__dataclass_fields__}
-    values["referral_id"] = str(row["referral_id"])
-    return rules.Referral(**values)
+    """The rules' referral of a row of ``queries.referrals`` (its fields, in order)."""
+    return rules.Referral(str(row[0]), *row[1:])
 
 
 def _consultation(row: asyncpg.Record) -> rules.Consultation:
-    values: dict[str, Any] = {k: row[k] for k in rules.Consultation.__dataclass_fields__}
-    values["consultation_id"] = str(row["consultation_id"])
-    return rules.Consultation(**values)
+    """The rules' consultation of a row of ``queries.consultations`` (its fields, in order)."""
+    return rules.Consultation(str(row[0]), *row[1:])
 
 
 def board_item(r: rules.Referral, deadlines_: rules.Deadlines, now: datetime) -> BoardItem:
@@ -152,9 +188,12 @@ async def board(  # noqa: PLR0913 - filters of the board
 ) -> list[BoardItem]:
     scope = readable_districts(principal, wanted)
     now = datetime.now(UTC)
-    async with pool.acquire() as conn:
-        s = await schema_of(conn)
-        rows = await queries.referrals(conn, s, scope, open_only=open_only, referral_id=referral_id)
+    rows = await in_view(
+        pool,
+        lambda conn, s: queries.referrals(
+            conn, s, scope, open_only=open_only, referral_id=referral_id
+        ),
+    )
     rules_ = deadlines(settings)
     return [board_item(_referral(r), rules_, now) for r in rows]
 
@@ -193,11 +232,12 @@ async def consultation_queue(  # noqa: PLR0913 - filters of the queue
 ) -> list[QueueItem]:
     scope = readable_districts(principal, wanted)
     now = datetime.now(UTC)
-    async with pool.acquire() as conn:
-        s = await schema_of(conn)
-        rows = await queries.consultations(
+    rows = await in_view(
+        pool,
+        lambda conn, s: queries.consultations(
             conn, s, scope, waiting_only=waiting_only, consultation_id=consultation_id
-        )
+        ),
+    )
     rules_ = deadlines(settings)
     return [queue_item(_consultation(r), rules_, now) for r in rows]
 
@@ -286,14 +326,19 @@ async def alerts(
 
     scope = readable_districts(principal, wanted)
     now = datetime.now(UTC)
-    async with pool.acquire() as conn:
-        s = await schema_of(conn)
+
+    async def read(conn: Connection, s: str) -> tuple[list[Alert], bool]:
         found = await alerting.collect(conn, s, settings, scope, now)
         named = [a for a in found if a.subject_ref is not None]
         if named and access.is_specialist(principal):
             targets = ",".join(sorted({a.subject_ref for a in named if a.subject_ref}))
             await _audit(conn, principal, "alerts.read", targets, purpose or "monitoring")
-            return found
+            return found, True
+        return found, False
+
+    found, audited = await in_view(pool, read)
+    if audited:
+        return found
     return [
         a.model_copy(
             update={

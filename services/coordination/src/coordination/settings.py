@@ -54,6 +54,12 @@ class Settings(ServiceSettings):
         description="Hours after the requested response time at which an unanswered "
         "consultation is escalated one level further (level 1 at the first value, ...).",
     )
+    overview_response_days: int = Field(
+        default=365,
+        ge=1,
+        description="The overview's median consultation response time covers the "
+        "consultations answered in this many days.",
+    )
     repeated_contacts: int = Field(
         default=3, ge=2, description="Alert: this many outreach contacts with one subject ..."
     )

@@ -34,6 +34,9 @@ class ReferralStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+#: Hours to acknowledge a referral of an urgency without agreed hours.
+ACK_HOURS = 72
+
 CLOSED = frozenset({ReferralStatus.DECLINED, ReferralStatus.COMPLETED, ReferralStatus.WITHDRAWN})
 
 
@@ -58,18 +61,20 @@ class Referral:
     outcome: str | None = None
 
     @property
-    def status(self) -> ReferralStatus:
+    def status(self) -> ReferralStatus:  # noqa: PLR0911 - one return per step
         """The furthest step reached, whatever order the events arrived in."""
-        for moment, status in (
-            (self.withdrawn_at, ReferralStatus.WITHDRAWN),
-            (self.completed_at, ReferralStatus.COMPLETED),
-            (self.declined_at, ReferralStatus.DECLINED),
-            (self.accepted_at, ReferralStatus.ACCEPTED),
-            (self.received_at, ReferralStatus.RECEIVED),
-            (self.sent_at, ReferralStatus.SENT),
-        ):
-            if moment is not None:
-                return status
+        if self.withdrawn_at is not None:
+            return ReferralStatus.WITHDRAWN
+        if self.completed_at is not None:
+            return ReferralStatus.COMPLETED
+        if self.declined_at is not None:
+            return ReferralStatus.DECLINED
+        if self.accepted_at is not None:
+            return ReferralStatus.ACCEPTED
+        if self.received_at is not None:
+            return ReferralStatus.RECEIVED
+        if self.sent_at is not None:
+            return ReferralStatus.SENT
         return ReferralStatus.INCOMPLETE
 
 
@@ -95,7 +100,7 @@ def referral_waiting(r: Referral, rules: Deadlines, now: datetime) -> Waiting | 
         return _waiting("sender's referral not yet seen", r.from_org, since, None, now)
     if status is ReferralStatus.SENT:
         assert r.sent_at is not None  # noqa: S101 - implied by the status
-        hours = rules.referral_ack_hours.get(r.urgency or "routine", 72)
+        hours = rules.referral_ack_hours.get(r.urgency or "routine", ACK_HOURS)
         deadline = r.sent_at + timedelta(hours=hours)
         return _waiting("acknowledge receipt", r.to_org, r.sent_at, deadline, now)
     if status is ReferralStatus.RECEIVED:
@@ -154,11 +159,24 @@ def escalation_level(c: Consultation, rules: Deadlines, now: datetime) -> int:
 
 def median_response_hours(consultations: Sequence[Consultation]) -> float | None:
     hours = [
-        (c.answered_at - c.requested_at).total_seconds() / 3600
+        _hours(c.answered_at - c.requested_at)
         for c in consultations
         if c.answered_at is not None and c.requested_at is not None
     ]
     return round(statistics.median(hours), 1) if hours else None
+
+
+def median_of_middles(lower: timedelta | None, upper: timedelta | None) -> float | None:
+    """``median_response_hours`` from the two middle response times of the answered
+    consultations in order (the same one twice when their number is odd), as the view's SQL
+    finds them: a median is the mean of those two. None when none was answered."""
+    if lower is None or upper is None:
+        return None
+    return round(statistics.median([_hours(lower), _hours(upper)]), 1)
+
+
+def _hours(response: timedelta) -> float:
+    return response.total_seconds() / 3600
 
 
 class PlanState(StrEnum):

@@ -36,7 +36,9 @@ Purpose = Annotated[
 async def overview(
     request: Request, principal: CurrentPrincipal, district: District = None
 ) -> Overview:
-    return await reads.overview(request.app.state.pool, principal, district)
+    return await reads.overview(
+        request.app.state.pool, request.app.state.settings, principal, district
+    )
 
 
 @router.get(

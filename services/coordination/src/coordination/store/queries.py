@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
 
+from coordination.domain import rules
 from coordination.store.schema import q
 from samverkan_common.db import Connection
 
@@ -46,16 +49,25 @@ async def activity(
 
 
 _OPEN = "completed_at IS NULL AND declined_at IS NULL AND withdrawn_at IS NULL"
+_WAITING = "answered_at IS NULL AND closed_at IS NULL"
+#: Status ``sent`` (rules.Referral.status): sent and nothing further, not even received.
+_SENT_ONLY = f"sent_at IS NOT NULL AND received_at IS NULL AND accepted_at IS NULL AND {_OPEN}"
+#: The pages' columns: the rules' fields, in their order.
+_REFERRAL_COLUMNS = ", ".join(rules.Referral.__dataclass_fields__)
+_CONSULTATION_COLUMNS = ", ".join(rules.Consultation.__dataclass_fields__)
+_REFERRALS_SCOPED = "($1::text[] IS NULL OR from_org = ANY($1) OR to_org = ANY($1))"
+#: The most rows one page lists.
+PAGE_LIMIT = 5000
 
 
 async def open_referral_counts(conn: Connection, schema: str) -> dict[str, tuple[int, int]]:
     """Organisation -> (open referrals it received, open referrals it sent)."""
     rows = await conn.fetch(
         q(
-            f"SELECT org, sum(incoming)::int AS incoming, sum(outgoing)::int AS outgoing FROM ("  # noqa: S608 - fixed text
-            f"SELECT to_org AS org, 1 AS incoming, 0 AS outgoing FROM {{s}}.referrals WHERE {_OPEN}"
-            f" UNION ALL SELECT from_org, 0, 1 FROM {{s}}.referrals WHERE {_OPEN}"
-            ") x WHERE org IS NOT NULL GROUP BY org",
+            "SELECT v.org, sum(v.incoming)::int AS incoming, sum(v.outgoing)::int AS outgoing "  # noqa: S608 - fixed text
+            "FROM {s}.referrals r CROSS JOIN LATERAL "
+            "(VALUES (r.to_org, 1, 0), (r.from_org, 0, 1)) AS v (org, incoming, outgoing) "
+            f"WHERE {_OPEN} AND v.org IS NOT NULL GROUP BY v.org",
             schema,
         )
     )
@@ -65,35 +77,101 @@ async def open_referral_counts(conn: Connection, schema: str) -> dict[str, tuple
 async def referrals(
     conn: Connection, schema: str, scope: Scope, *, open_only: bool, referral_id: Any = None
 ) -> list[asyncpg.Record]:
-    return await conn.fetch(
-        q(
-            "SELECT * FROM {s}.referrals WHERE ($1::text[] IS NULL OR from_org = ANY($1) "
-            "OR to_org = ANY($1)) AND (NOT $2 OR (completed_at IS NULL AND declined_at IS NULL "
-            "AND withdrawn_at IS NULL)) AND ($3::uuid IS NULL OR referral_id = $3) "
-            "ORDER BY coalesce(sent_at, received_at, accepted_at) LIMIT 5000",
-            schema,
-        ),
-        scope,
-        open_only,
-        referral_id,
+    """The board's referrals (the fields of rules.Referral, in order), oldest first.
+
+    Each filter is its own SQL text rather than a parameter, so that the plan of open ones
+    uses the partial index of open referrals."""
+    where = [_REFERRALS_SCOPED, _OPEN] if open_only else [_REFERRALS_SCOPED]
+    args: list[Any] = [scope]
+    if referral_id is not None:
+        where.append("referral_id = $2")
+        args.append(referral_id)
+    return await _referrals(conn, schema, where, args)
+
+
+async def unacknowledged_referrals(
+    conn: Connection, schema: str, scope: Scope, *, ack_hours: Mapping[str, int], now: datetime
+) -> list[asyncpg.Record]:
+    """Referrals of status sent (nothing further) that were not acknowledged in the hours
+    of their urgency (``ack_hours``; ``rules.ACK_HOURS`` for one not in it, routine's for
+    none): the rows that rules.unacknowledged can find true at ``now``."""
+    deadline = (
+        "sent_at + make_interval(hours => coalesce(($2::jsonb ->> "
+        f"coalesce(nullif(urgency, ''), 'routine'))::int, {rules.ACK_HOURS}))"
     )
+    where = [_REFERRALS_SCOPED, _SENT_ONLY, f"{deadline} < $3"]
+    return await _referrals(conn, schema, where, [scope, json.dumps(dict(ack_hours)), now])
 
 
-async def consultations(
-    conn: Connection, schema: str, scope: Scope, *, waiting_only: bool, consultation_id: Any = None
+async def _referrals(
+    conn: Connection, schema: str, where: list[str], args: list[Any]
 ) -> list[asyncpg.Record]:
     return await conn.fetch(
         q(
-            "SELECT * FROM {s}.consultations WHERE ($1::text[] IS NULL OR district = ANY($1) "
-            "OR requested_by = ANY($1) OR requested_of = ANY($1)) "
-            "AND (NOT $2 OR (answered_at IS NULL AND closed_at IS NULL)) "
-            "AND ($3::uuid IS NULL OR consultation_id = $3) ORDER BY respond_by LIMIT 5000",
+            f"SELECT {_REFERRAL_COLUMNS} FROM {{s}}.referrals WHERE {' AND '.join(where)} "  # noqa: S608 - fixed text
+            f"ORDER BY coalesce(sent_at, received_at, accepted_at) LIMIT {PAGE_LIMIT}",
             schema,
         ),
-        scope,
-        waiting_only,
-        consultation_id,
+        *args,
     )
+
+
+async def consultations(  # noqa: PLR0913 - filters of the queue
+    conn: Connection,
+    schema: str,
+    scope: Scope,
+    *,
+    waiting_only: bool,
+    consultation_id: Any = None,
+    due_before: datetime | None = None,
+) -> list[asyncpg.Record]:
+    """The queue's consultations (the fields of rules.Consultation, in order) by requested
+    response time; ``due_before``: only waiting ones whose response time has passed by then."""
+    scoped = (
+        "($1::text[] IS NULL OR district = ANY($1) OR requested_by = ANY($1) "
+        "OR requested_of = ANY($1))"
+    )
+    where = [scoped]
+    where += [_WAITING] if waiting_only or due_before is not None else []
+    args: list[Any] = [scope]
+    if due_before is not None:
+        args.append(due_before)
+        where.append(f"respond_by < ${len(args)}")
+    if consultation_id is not None:
+        args.append(consultation_id)
+        where.append(f"consultation_id = ${len(args)}")
+    return await conn.fetch(
+        q(
+            f"SELECT {_CONSULTATION_COLUMNS} FROM {{s}}.consultations "  # noqa: S608 - fixed text
+            f"WHERE {' AND '.join(where)} ORDER BY respond_by LIMIT {PAGE_LIMIT}",
+            schema,
+        ),
+        *args,
+    )
+
+
+async def consultation_figures(
+    conn: Connection, schema: str, districts: list[str], answered_since: datetime
+) -> dict[str, asyncpg.Record]:
+    """District -> its consultations waiting (all of them) and the two middle response times
+    of those answered after ``answered_since`` (``lower_middle``, ``upper_middle``: the same
+    one when their number is odd), of which rules.median_of_middles makes the median."""
+    rows = await conn.fetch(
+        q(
+            "SELECT district, "  # noqa: S608 - fixed text
+            f"count(*) FILTER (WHERE {_WAITING}) AS waiting, "
+            "percentile_disc(0.5) WITHIN GROUP (ORDER BY answered_at - requested_at) "
+            "FILTER (WHERE answered_at > $2 AND requested_at IS NOT NULL) AS lower_middle, "
+            "percentile_disc(0.5) WITHIN GROUP (ORDER BY answered_at - requested_at DESC) "
+            "FILTER (WHERE answered_at > $2 AND requested_at IS NOT NULL) AS upper_middle "
+            f"FROM {{s}}.consultations WHERE district = ANY($1) AND (({_WAITING}) "
+            "OR answered_at > $2) GROUP BY district",
+            schema,
+        ),
+        districts,
+        answered_since,
+    )
+    return {r["district"]: r for r in rows}
 
 
 async def repeated_contacts(  # noqa: PLR0913 - the rule's thresholds
