@@ -23,8 +23,9 @@ def install_problem_handlers(app: FastAPI) -> None:
     add_exception_handler(app, new_exception_handler(documentation_uri_template=PROBLEM_TYPES))
 
 
-def verifier_of(request: Request) -> TokenVerifier:
-    """The service's token verifier, made in its lifespan and kept on the app state."""
+async def verifier_of(request: Request) -> TokenVerifier:
+    """The service's token verifier, made in its lifespan and kept on the app state (async:
+    FastAPI runs a plain function dependency in a worker thread, on every request)."""
     verifier: TokenVerifier = request.app.state.verifier
     return verifier
 
