@@ -6,13 +6,14 @@ recorded twice are refused naming the event, and nothing of a refused batch rema
 from __future__ import annotations
 
 import copy
+import uuid
 from collections import Counter
 from typing import Any
 
 import httpx
 
 from tests.support.db import connect
-from tests.support.events import BATCH
+from tests.support.events import BATCH, sample
 from tests.support.kafka import end_offsets, records_since
 from tests.support.tokens import org_token
 
@@ -144,3 +145,75 @@ async def test_a_large_batch_lands_once_each(
         e["id"] for e in batch
     )
     assert await recorded(*batch) == {e["subject"] for e in batch}
+
+
+REQUESTED = "se.stockholm.samverkan.prevention.training.requested.v1"
+DELIVERED = "se.stockholm.samverkan.prevention.training.delivered.v1"
+
+
+def request(request_id: str) -> dict[str, Any]:
+    event = sample(REQUESTED)
+    event["data"]["request_id"] = event["subject"] = request_id
+    return event
+
+
+def delivery(training_id: str, request_id: str | None) -> dict[str, Any]:
+    event = sample(DELIVERED)
+    event["data"]["training_id"] = training_id
+    event["data"]["request_id"] = request_id
+    event["subject"] = request_id or training_id
+    if request_id is None:
+        del event["data"]["request_id"]
+        event.pop("causationid", None)
+    return event
+
+
+async def trainings(*keys: str) -> dict[str, str]:
+    conn = await connect("prevention")
+    try:
+        rows = await conn.fetch(
+            "SELECT training_key, status FROM public.trainings "
+            "WHERE training_key = ANY($1::uuid[])",
+            list(keys),
+        )
+    finally:
+        await conn.close()
+    return {str(row["training_key"]): row["status"] for row in rows}
+
+
+async def test_trainings_step_in_order_within_a_batch(
+    service: httpx.AsyncClient, http: httpx.AsyncClient
+) -> None:
+    kista, central = await org_token(http, "kista"), await org_token(http, "socialtjanst")
+    one, two = str(uuid.uuid4()), str(uuid.uuid4())
+
+    twice = await post(service, kista, [request(one), request(two), request(one)])
+    assert twice.status_code == 409, twice.text
+    assert (twice.json()["event"], twice.json()["current_state"]) == ("$[2]", "requested")
+    assert await trainings(one, two) == {}
+
+    assert (await post(service, kista, [request(one), request(two)])).status_code == 202
+    delivered = await post(
+        service, central, [delivery(str(uuid.uuid4()), one), delivery(str(uuid.uuid4()), two)]
+    )
+    assert delivered.status_code == 202, delivered.text
+    assert await trainings(one, two) == {one: "delivered", two: "delivered"}
+    again = await post(service, central, [delivery(str(uuid.uuid4()), two)])
+    assert again.status_code == 409, again.text
+    assert again.json()["current_state"] == "delivered"
+
+
+async def test_a_training_nobody_requested_delivered_twice_in_a_batch_is_refused_there(
+    service: httpx.AsyncClient, http: httpx.AsyncClient
+) -> None:
+    central = await org_token(http, "socialtjanst")
+    alone, other = str(uuid.uuid4()), str(uuid.uuid4())
+    batch = [delivery(alone, None), delivery(other, None), delivery(alone, None)]
+
+    response = await post(service, central, batch)
+
+    assert response.status_code == 409, response.text
+    assert (response.json()["event"], response.json()["current_state"]) == ("$[2]", "delivered")
+    assert await trainings(alone, other) == {}
+    assert (await post(service, central, batch[:2])).status_code == 202
+    assert await trainings(alone, other) == {alone: "delivered", other: "delivered"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from uuid import UUID
 
 from prevention.domain.trainings import TrainingStatus
@@ -31,36 +31,47 @@ async def add_activities(
     return {row["activity_id"] for row in rows}
 
 
-async def training_status(conn: Connection, key: UUID) -> TrainingStatus | None:
-    status = await conn.fetchval(
-        "SELECT status FROM trainings WHERE training_key = $1 FOR UPDATE", key
+async def training_statuses(conn: Connection, keys: Iterable[UUID]) -> dict[UUID, TrainingStatus]:
+    """The status of each training of ``keys`` that exists, locked for the transaction."""
+    rows = await conn.fetch(
+        "SELECT training_key, status FROM trainings WHERE training_key = ANY($1::uuid[]) "
+        "ORDER BY training_key FOR UPDATE",
+        sorted(set(keys)),
     )
-    return TrainingStatus(status) if status else None
+    return {row["training_key"]: TrainingStatus(row["status"]) for row in rows}
 
 
-async def add_request(conn: Connection, district: str, r: TrainingRequested) -> None:
+async def add_requests(conn: Connection, requests: Sequence[tuple[str, TrainingRequested]]) -> None:
+    """Record (district, request) rows in one statement."""
     await conn.execute(
         "INSERT INTO trainings (training_key, district, requested_by, topic, audience, status) "
-        "VALUES ($1, $2, $3, $4, $5, $6)",
-        r.request_id,
-        district,
-        r.requested_by,
-        r.topic.value,
-        r.audience.value,
+        "SELECT k, d, r, t, a, $6 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], "
+        "$5::text[]) AS x(k, d, r, t, a)",
+        [r.request_id for _, r in requests],
+        [district for district, _ in requests],
+        [r.requested_by for _, r in requests],
+        [r.topic.value for _, r in requests],
+        [r.audience.value for _, r in requests],
         TrainingStatus.REQUESTED.value,
     )
 
 
-async def save_delivery(conn: Connection, key: UUID, district: str, d: TrainingDelivered) -> None:
+async def save_deliveries(
+    conn: Connection, deliveries: Sequence[tuple[UUID, str, TrainingDelivered]]
+) -> None:
+    """Record (training key, district, delivery) rows in one statement: a requested training
+    becomes delivered, one nobody requested is added as delivered. Each key once."""
     await conn.execute(
         "INSERT INTO trainings (training_key, district, topic, audience, status, delivered_on, "
-        "participants) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (training_key) DO UPDATE "
-        "SET status = $5, delivered_on = $6, participants = $7",
-        key,
-        district,
-        d.topic.value,
-        d.audience.value,
+        "participants) SELECT k, d, t, a, $7, o, p FROM unnest($1::uuid[], $2::text[], "
+        "$3::text[], $4::text[], $5::date[], $6::integer[]) AS x(k, d, t, a, o, p) "
+        "ON CONFLICT (training_key) DO UPDATE SET status = excluded.status, "
+        "delivered_on = excluded.delivered_on, participants = excluded.participants",
+        [key for key, _, _ in deliveries],
+        [district for _, district, _ in deliveries],
+        [d.topic.value for _, _, d in deliveries],
+        [d.audience.value for _, _, d in deliveries],
+        [d.delivered_on for _, _, d in deliveries],
+        [d.participants for _, _, d in deliveries],
         TrainingStatus.DELIVERED.value,
-        d.delivered_on,
-        d.participants,
     )
