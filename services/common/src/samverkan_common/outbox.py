@@ -117,6 +117,13 @@ async def enqueue(conn: Connection, messages: Sequence[OutboxMessage]) -> None:
     )
 
 
+# the oldest unpublished rows, in the order they were written, locked
+_PENDING = (
+    "SELECT id, aggregatetype, aggregateid, type, payload, headers FROM outbox "
+    "WHERE published_at IS NULL ORDER BY created_at, seq LIMIT $1 FOR UPDATE SKIP LOCKED"
+)
+
+
 class Publisher(Protocol):
     """Sends a batch of records and returns when the broker has acknowledged all of them."""
 
@@ -144,12 +151,7 @@ class OutboxRelay:
             )
             if not locked:
                 return 0
-            rows = await conn.fetch(
-                "SELECT id, aggregatetype, aggregateid, type, payload, headers FROM outbox "
-                "WHERE published_at IS NULL ORDER BY created_at, seq LIMIT $1 "
-                "FOR UPDATE SKIP LOCKED",
-                self.batch_size,
-            )
+            rows = await conn.fetch(_PENDING, self.batch_size)
             if not rows:
                 return 0
             await self.publisher.publish([_message(row) for row in rows])
