@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import random
 import statistics
 import sys
 import time
@@ -180,24 +181,29 @@ IN_FLIGHT = 64
 
 async def p4(
     stack: Stack,
-    url: str,
+    urls: Sequence[str],
     rate: float,
     seconds: float,
     orgs: Sequence[str] = ("kista", "socialtjanst"),
 ) -> dict[str, float]:
     """Open-loop GETs at ``rate`` over the view's pages, with a district's and the central
-    unit's tokens in turn; latency from the due time, in ms.
+    unit's tokens in turn, each to one of the replicas' ``urls`` picked at random (as a
+    Kubernetes Service spreads them); latency from the due time, in ms.
 
     A request due while ``IN_FLIGHT`` others still wait is not sent but counted as dropped
     (the API did not sustain the rate), so a saturated API ends the phase on time."""
     limits = httpx.Limits(max_connections=IN_FLIGHT, max_keepalive_connections=IN_FLIGHT)
     async with httpx.AsyncClient(timeout=10, limits=limits) as http:
         tokens = [await token(stack, http, o) for o in orgs]
-        plan = itertools.cycle(itertools.product(READS, tokens))
+        pick = random.Random(4)  # noqa: S311 - spreading load, as kube-proxy does
+        plan = (
+            (read, pick.choice(urls)) for read in itertools.cycle(itertools.product(READS, tokens))
+        )
         latencies: list[float] = []
         failed = dropped = in_flight = 0
 
-        async def one(path: str, access: str, due: float) -> None:
+        async def one(target: tuple[tuple[str, str], str], due: float) -> None:
+            (path, access), url = target
             nonlocal failed, dropped, in_flight
             await asyncio.sleep(max(0.0, due - time.monotonic()))
             if in_flight >= IN_FLIGHT:
@@ -215,14 +221,14 @@ async def p4(
             finally:
                 in_flight -= 1
 
-        for path, access in itertools.islice(plan, 8):  # warm connections and caches
-            await one(path, access, time.monotonic())
+        for target in itertools.islice(plan, 8 * len(urls)):  # warm connections and caches
+            await one(target, time.monotonic())
         latencies.clear()
         start = time.monotonic() + 0.1
         count = int(rate * seconds)
         tasks = [
-            asyncio.create_task(one(path, access, start + i / rate))
-            for i, (path, access) in zip(range(count), plan, strict=False)
+            asyncio.create_task(one(target, start + i / rate))
+            for i, target in zip(range(count), plan, strict=False)
         ]
         await asyncio.gather(*tasks)
     result = percentiles(latencies or [float("nan")], 50, 99)

@@ -1,4 +1,5 @@
-"""Run a service's ASGI app as a process: JSON logs, OpenTelemetry from ``OTEL_*``, uvicorn."""
+"""Run a service's ASGI app as a process: JSON logs, OpenTelemetry from ``OTEL_*``, uvicorn
+(with uvloop and httptools, which it picks up when installed, as they are)."""
 
 from __future__ import annotations
 
