@@ -201,3 +201,30 @@ async def test_the_referral_queries_keep_what_the_rules_keep(
     assert ids(opened) == {r.referral_id for r in seen if r.status not in rules.CLOSED}
     every = await queries.referrals(conn, schema, scope, open_only=False)
     assert ids(every) == {r.referral_id for r in seen}
+
+
+async def test_a_full_page_holds_the_oldest_open_or_the_newest_of_all(
+    scratch: tuple[asyncpg.Connection, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More referrals than a page: the open board keeps the longest waiting; with the closed
+    ones included, the most recent (a view holds years of closed referrals). Oldest first."""
+    conn, schema = scratch
+    await conn.execute(f"TRUNCATE {schema}.referrals")
+    monkeypatch.setattr(queries, "PAGE_LIMIT", 3)
+    sent = [NOW - timedelta(days=d) for d in range(8)]  # newest first
+    rows = [(uuid.uuid4(), "kista", "socialtjanst", at, at if i % 2 else None)
+            for i, at in enumerate(sent)]  # fmt: skip  # every other one completed
+    await conn.copy_records_to_table(
+        "referrals",
+        schema_name=schema,
+        columns=["referral_id", "from_org", "to_org", "sent_at", "completed_at"],
+        records=rows,
+    )
+
+    def sent_of(page: list[asyncpg.Record]) -> list[datetime]:
+        return [r["sent_at"] for r in page]
+
+    opened = await queries.referrals(conn, schema, None, open_only=True)
+    assert sent_of(opened) == [sent[6], sent[4], sent[2]]
+    every = await queries.referrals(conn, schema, None, open_only=False)
+    assert sent_of(every) == [sent[2], sent[1], sent[0]]

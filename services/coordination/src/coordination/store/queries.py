@@ -77,7 +77,10 @@ async def open_referral_counts(conn: Connection, schema: str) -> dict[str, tuple
 async def referrals(
     conn: Connection, schema: str, scope: Scope, *, open_only: bool, referral_id: Any = None
 ) -> list[asyncpg.Record]:
-    """The board's referrals (the fields of rules.Referral, in order), oldest first.
+    """The board's referrals (the fields of rules.Referral, in order), oldest first: the
+    ``PAGE_LIMIT`` oldest open ones, or with the closed ones the ``PAGE_LIMIT`` newest (a
+    long-running view holds far more closed referrals than a page, and the recent are the ones
+    asked for).
 
     Each filter is its own SQL text rather than a parameter, so that the plan of open ones
     uses the partial index of open referrals."""
@@ -86,7 +89,7 @@ async def referrals(
     if referral_id is not None:
         where.append("referral_id = $2")
         args.append(referral_id)
-    return await _referrals(conn, schema, where, args)
+    return await _referrals(conn, schema, where, args, newest=not open_only)
 
 
 async def unacknowledged_referrals(
@@ -103,15 +106,18 @@ async def unacknowledged_referrals(
     return await _referrals(conn, schema, where, [scope, json.dumps(dict(ack_hours)), now])
 
 
+_SINCE = "coalesce(sent_at, received_at, accepted_at)"
+
+
 async def _referrals(
-    conn: Connection, schema: str, where: list[str], args: list[Any]
+    conn: Connection, schema: str, where: list[str], args: list[Any], *, newest: bool = False
 ) -> list[asyncpg.Record]:
+    page = (
+        f"SELECT {_REFERRAL_COLUMNS}, {_SINCE} AS since FROM {{s}}.referrals "  # noqa: S608 - fixed text
+        f"WHERE {' AND '.join(where)} ORDER BY since {'DESC' if newest else ''} LIMIT {PAGE_LIMIT}"
+    )
     return await conn.fetch(
-        q(
-            f"SELECT {_REFERRAL_COLUMNS} FROM {{s}}.referrals WHERE {' AND '.join(where)} "  # noqa: S608 - fixed text
-            f"ORDER BY coalesce(sent_at, received_at, accepted_at) LIMIT {PAGE_LIMIT}",
-            schema,
-        ),
+        q(f"SELECT {_REFERRAL_COLUMNS} FROM ({page}) AS page ORDER BY since", schema),  # noqa: S608 - fixed text
         *args,
     )
 
