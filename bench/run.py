@@ -135,7 +135,7 @@ class Run:
         if self.wants("P1b"):
             await self._p1b(services, watcher, sampler)
         if self.wants("P3"):
-            await self._replay(templates, sampler)
+            await self._replay(templates, watcher, sampler)
         say(f"idle again for {s.idle_seconds:.0f} s (P5 after the run)")
         await asyncio.sleep(s.idle_seconds)
         after = snapshot(sampler.find())
@@ -306,8 +306,9 @@ class Run:
             )
         )
 
-    async def _replay(self, templates: Templates, sampler: Sampler) -> None:
-        """P3 over the newest ``p3_events`` records on the topics, topped up when fewer."""
+    async def _replay(self, templates: Templates, watcher: view.Watcher, sampler: Sampler) -> None:
+        """P3 over the newest ``p3_events`` records on the topics, topped up when fewer (and
+        the top-up applied by the live view first, so that the replay has the machine)."""
         s, r = self.sizes, self.results
         bootstrap = self.stack.kafka_bootstrap
         begins = await kafka.end_offsets(bootstrap, beginning=True)
@@ -317,6 +318,8 @@ class Run:
             say(f"P3: topping up with {missing:,} events")
             await kafka.send_fast(bootstrap, templates.records(missing))
             end = await kafka.end_offsets(bootstrap)
+            say("P3: waiting for the live view to apply them")
+            await watcher.wait(end, seconds=1800)
         start = kafka.newest(begins, end, s.p3_events)
         say("P3: replay into a fresh view")
         settings = Settings(
