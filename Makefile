@@ -42,7 +42,7 @@ test: bootstrap lint typecheck ## lint, type-check and run every test against th
 schemas: bootstrap ## regenerate JSON Schemas, the AsyncAPI document and deploy/kafka/topics.yaml from contracts
 	$(UV) run --no-sync python -m samverkan_contracts.generate
 
-bench: bootstrap ## measure the platform against raw baselines on the local stack (about 15 min): table, JSON in var/bench
+bench: bootstrap ## measure the platform against raw baselines on the local stack (about 8 min): table, JSON in var/bench
 	@deploy/local/stack.sh servers
 	@deploy/local/services.sh stop >/dev/null  # the benchmark runs its own service instances
 	$(UV) run --no-sync python -m bench
