@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import asyncpg
 import httpx
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from coordination.replay import Progress, rebuild
+from aiokafka import AIOKafkaProducer
+from coordination.replay import Progress, reader, rebuild
 from coordination.settings import Settings
 from coordination.store import schema as schemas
 
@@ -24,7 +24,6 @@ from bench.config import BENCH_SCHEMA, Stack
 from bench.kafka import Offsets, end_offsets, send_fast, send_paced
 from bench.view import Watcher
 from bench.workload import HttpBatches, Prepared
-from samverkan_common.db import create_pool
 
 BATCH_CONTENT_TYPE = "application/cloudevents-batch+json"
 
@@ -149,14 +148,7 @@ async def p3(settings: Settings, start: Offsets, end: Offsets) -> tuple[int, flo
     """Replay ``start``..``end`` into a fresh view as ``python -m coordination replay`` does
     (its ``rebuild``: the erasures first, then the area topics in ``replay_workers``
     processes), without switching to it; the records and seconds."""
-    pool = await create_pool(settings)
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap,
-        enable_auto_commit=False,
-        client_id="coordination-replay",
-    )
-    await consumer.start()
-    try:
+    async with reader(settings) as (pool, consumer):
         async with pool.acquire() as conn:
             view = await schemas.create_view(conn)
         ranges = [(t, p, start.get((t, p), 0), n) for (t, p), n in sorted(end.items())]
@@ -169,9 +161,6 @@ async def p3(settings: Settings, start: Offsets, end: Offsets) -> tuple[int, flo
         async with pool.acquire() as conn:
             await schemas.drop_view(conn, view)
         return progress.done, seconds
-    finally:
-        await consumer.stop()
-        await pool.close()
 
 
 READS = ("overview", "referrals", "consultations", "alerts")

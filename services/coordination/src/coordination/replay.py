@@ -16,10 +16,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.sharedctypes import Synchronized
@@ -159,10 +160,11 @@ async def rebuild(  # noqa: PLR0913 - the rebuild's inputs, explicit
             consumer, pool, schema, areas, sink=sink, progress=progress, batch_size=n
         )
         return sink.dead
-    done: Synchronized[int] = multiprocessing.get_context("spawn").Value("q", 0)
+    spawn = multiprocessing.get_context("spawn")
+    done: Synchronized[int] = spawn.Value("q", 0)
     with ProcessPoolExecutor(
         len(shares),
-        mp_context=multiprocessing.get_context("spawn"),
+        mp_context=spawn,
         initializer=_share_counter,
         initargs=(done,),
     ) as workers:
@@ -226,6 +228,19 @@ def _replay_share(settings: Settings, schema: str, share: Sequence[Range]) -> in
 
 
 async def _replay_share_async(settings: Settings, schema: str, share: Sequence[Range]) -> int:
+    async with reader(settings) as (pool, consumer):
+        sink = CountingSink()
+        progress = _SharedProgress(0, sys.stderr)
+        n = settings.batch_size
+        await _read_ranges(
+            consumer, pool, schema, share, sink=sink, progress=progress, batch_size=n
+        )
+        return sink.dead
+
+
+@contextlib.asynccontextmanager
+async def reader(settings: Settings) -> AsyncIterator[tuple[asyncpg.Pool, AIOKafkaConsumer]]:
+    """A pool and a started consumer without a group (partitions are assigned by hand)."""
     pool = await create_pool(settings)
     consumer = AIOKafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap,
@@ -234,13 +249,7 @@ async def _replay_share_async(settings: Settings, schema: str, share: Sequence[R
     )
     await consumer.start()
     try:
-        sink = CountingSink()
-        progress = _SharedProgress(0, sys.stderr)
-        n = settings.batch_size
-        await _read_ranges(
-            consumer, pool, schema, share, sink=sink, progress=progress, batch_size=n
-        )
-        return sink.dead
+        yield pool, consumer
     finally:
         await consumer.stop()
         await pool.close()
@@ -259,94 +268,86 @@ async def partitions(settings: Settings) -> list[TopicPartition]:
     )
 
 
-async def replay(  # noqa: PLR0915 - the command's steps, in order
+async def replay(
     settings: Settings, *, out: TextIO = sys.stderr, allow_difference: bool = False
 ) -> ReplayReport:
-    pool = await create_pool(settings)
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap,
-        enable_auto_commit=False,
-        client_id="coordination-replay",
-    )
-    await consumer.start()
-    producer = None
-    try:
-        async with pool.acquire() as conn:
-            await schemas.ensure_live_view(conn)
-            new = await schemas.create_view(conn)
-        tps = await partitions(settings)
-        begins = await consumer.beginning_offsets(tps)
-        ends = await consumer.end_offsets(tps)
-        progress = Progress(sum(ends[tp] - begins[tp] for tp in tps), out)
-        sink = CountingSink()
-        out.write(f"replaying {progress.total:,} records into {new}\n")
-        ranges = [(tp.topic, tp.partition, begins[tp], ends[tp]) for tp in tps]
-        sink.dead += await rebuild(
-            settings, consumer=consumer, pool=pool, schema=new, ranges=ranges, progress=progress
-        )
-        out.write("\n")
-        seconds = time.monotonic() - progress.started
-        async with pool.acquire() as conn:
-            await conn.execute("SELECT pg_advisory_lock($1)", SWITCH_LOCK)
-            try:
-                live = await schemas.live_schema(conn)
-                assert live is not None  # noqa: S101 - ensured above
-                live_at = await schemas.positions(conn, live)
-                new_at = await schemas.positions(conn, new)
-                target = {
-                    tp: max(
-                        live_at.get((tp.topic, tp.partition), begins[tp]),
-                        new_at.get((tp.topic, tp.partition), begins[tp]),
-                    )
-                    for tp in tps
-                }
-                await _read_range(
-                    consumer,
-                    pool_or_conn=conn,
-                    schema=new,
-                    start={tp: new_at.get((tp.topic, tp.partition), begins[tp]) for tp in tps},
-                    end=target,
-                    sink=sink,
-                    progress=None,
-                    batch_size=settings.batch_size,
-                )
-                behind = {tp: live_at.get((tp.topic, tp.partition), begins[tp]) for tp in tps}
-                if any(behind[tp] < target[tp] for tp in tps):
-                    producer = create_producer(
-                        settings.kafka_bootstrap, client_id="coordination-replay"
-                    )
-                    await producer.start()
+    async with reader(settings) as (pool, consumer):
+        producer = None
+        try:
+            async with pool.acquire() as conn:
+                await schemas.ensure_live_view(conn)
+                new = await schemas.create_view(conn)
+            tps = await partitions(settings)
+            begins = await consumer.beginning_offsets(tps)
+            ends = await consumer.end_offsets(tps)
+            progress = Progress(sum(ends[tp] - begins[tp] for tp in tps), out)
+            sink = CountingSink()
+            out.write(f"replaying {progress.total:,} records into {new}\n")
+            ranges = [(tp.topic, tp.partition, begins[tp], ends[tp]) for tp in tps]
+            sink.dead += await rebuild(
+                settings, consumer=consumer, pool=pool, schema=new, ranges=ranges, progress=progress
+            )
+            out.write("\n")
+            seconds = time.monotonic() - progress.started
+            async with pool.acquire() as conn:
+                await conn.execute("SELECT pg_advisory_lock($1)", SWITCH_LOCK)
+                try:
+                    live = await schemas.live_schema(conn)
+                    assert live is not None  # noqa: S101 - ensured above
+                    live_at = await schemas.positions(conn, live)
+                    new_at = await schemas.positions(conn, new)
+                    target = {
+                        tp: max(
+                            live_at.get((tp.topic, tp.partition), begins[tp]),
+                            new_at.get((tp.topic, tp.partition), begins[tp]),
+                        )
+                        for tp in tps
+                    }
                     await _read_range(
                         consumer,
                         pool_or_conn=conn,
-                        schema=live,
-                        start=behind,
+                        schema=new,
+                        start={tp: new_at.get((tp.topic, tp.partition), begins[tp]) for tp in tps},
                         end=target,
-                        sink=KafkaDeadLetters(producer, settings.consumer_group),
+                        sink=sink,
                         progress=None,
                         batch_size=settings.batch_size,
                     )
-                live_sum = await schemas.checksum(conn, live)
-                new_sum = await schemas.checksum(conn, new)
-                switched = live_sum == new_sum or allow_difference
-                if switched:
-                    async with conn.transaction():
-                        await schemas.switch_live(conn, new)
-                        await schemas.drop_view(conn, live)
-                else:
-                    await schemas.drop_view(conn, new)
-            finally:
-                await conn.execute("SELECT pg_advisory_unlock($1)", SWITCH_LOCK)
-        report = ReplayReport(new, progress.done, seconds, live_sum, new_sum, switched)
-        out.write(
-            f"replayed {report.records:,} records in {report.seconds:.1f} s "
-            f"({report.rate:,.0f} records/s); {sink.dead} dead letters skipped\n"
-            f"checksum live {live_sum}\nchecksum new  {new_sum}\n"
-            + (f"switched to {new}\n" if switched else "checksums differ: kept the live view\n")
-        )
-        return report
-    finally:
-        if producer is not None:
-            await producer.stop()
-        await consumer.stop()
-        await pool.close()
+                    behind = {tp: live_at.get((tp.topic, tp.partition), begins[tp]) for tp in tps}
+                    if any(behind[tp] < target[tp] for tp in tps):
+                        producer = create_producer(
+                            settings.kafka_bootstrap, client_id="coordination-replay"
+                        )
+                        await producer.start()
+                        await _read_range(
+                            consumer,
+                            pool_or_conn=conn,
+                            schema=live,
+                            start=behind,
+                            end=target,
+                            sink=KafkaDeadLetters(producer, settings.consumer_group),
+                            progress=None,
+                            batch_size=settings.batch_size,
+                        )
+                    live_sum = await schemas.checksum(conn, live)
+                    new_sum = await schemas.checksum(conn, new)
+                    switched = live_sum == new_sum or allow_difference
+                    if switched:
+                        async with conn.transaction():
+                            await schemas.switch_live(conn, new)
+                            await schemas.drop_view(conn, live)
+                    else:
+                        await schemas.drop_view(conn, new)
+                finally:
+                    await conn.execute("SELECT pg_advisory_unlock($1)", SWITCH_LOCK)
+            report = ReplayReport(new, progress.done, seconds, live_sum, new_sum, switched)
+            out.write(
+                f"replayed {report.records:,} records in {report.seconds:.1f} s "
+                f"({report.rate:,.0f} records/s); {sink.dead} dead letters skipped\n"
+                f"checksum live {live_sum}\nchecksum new  {new_sum}\n"
+                + (f"switched to {new}\n" if switched else "checksums differ: kept the live view\n")
+            )
+            return report
+        finally:
+            if producer is not None:
+                await producer.stop()
