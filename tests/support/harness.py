@@ -45,13 +45,14 @@ class Tokens:
     _cache: dict[str, tuple[str, float]] = field(default_factory=dict)
 
     async def machine(self, org: str) -> str:
-        """A machine client's token (development-only secrets, deploy/keycloak/README.md)."""
-        form = {
-            "grant_type": "client_credentials",
-            "client_id": f"org-{org}",
-            "client_secret": f"dev-{org}-secret",
-        }
-        return await self._token(f"org-{org}", form)
+        """An organisation's machine client's token (development-only secrets,
+        deploy/keycloak/README.md)."""
+        return await self.client(f"org-{org}", f"dev-{org}-secret")
+
+    async def client(self, name: str, secret: str) -> str:
+        """Any confidential client's token (client credentials)."""
+        form = {"grant_type": "client_credentials", "client_id": name, "client_secret": secret}
+        return await self._token(name, form)
 
     async def person(self, username: str) -> str:
         """A demo person's token via the dashboard client's development-only password grant."""

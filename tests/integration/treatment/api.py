@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -23,6 +22,7 @@ from samverkan_contracts.envelope import (
 )
 from samverkan_contracts.events import treatment as t
 from samverkan_contracts.organisations import OrganisationKind, load_organisations
+from tests.support.harness import Tokens
 
 CENTRAL = "socialtjanst"
 
@@ -41,48 +41,6 @@ def is_district(org: str) -> bool:
     return found is not None and found.kind is OrganisationKind.DISTRICT
 
 
-@dataclass
-class Tokens:
-    """Real access tokens from Keycloak, kept until shortly before they expire."""
-
-    http: httpx.AsyncClient
-    url: str
-    _cache: dict[str, tuple[str, float]] = field(default_factory=dict)
-
-    async def _get(self, key: str, form: dict[str, str]) -> str:
-        cached = self._cache.get(key)
-        if cached and cached[1] > time.monotonic() + 60:
-            return cached[0]
-        response = await self.http.post(self.url, data=form)
-        response.raise_for_status()
-        body = response.json()
-        self._cache[key] = (body["access_token"], time.monotonic() + body["expires_in"])
-        return str(body["access_token"])
-
-    async def org(self, code: str) -> str:
-        """A machine client's token (development-only secrets, deploy/keycloak/README.md)."""
-        form = {
-            "grant_type": "client_credentials",
-            "client_id": f"org-{code}",
-            "client_secret": f"dev-{code}-secret",
-        }
-        return await self._get(f"org-{code}", form)
-
-    async def person(self, username: str) -> str:
-        """A demo person's token (password grant, development realm only)."""
-        form = {
-            "grant_type": "password",
-            "client_id": "samverkan-dashboard",
-            "username": username,
-            "password": f"demo-{username}",
-        }
-        return await self._get(username, form)
-
-    async def client(self, name: str, secret: str) -> str:
-        form = {"grant_type": "client_credentials", "client_id": name, "client_secret": secret}
-        return await self._get(name, form)
-
-
 def event(data: EventData, *, org: str, district: str | None = None) -> dict[str, Any]:
     """A client's structured-mode event (without ``actororg``, which the platform sets)."""
     body = wire_dict(
@@ -99,7 +57,7 @@ class Api:
     pool: asyncpg.Pool
 
     async def send(self, body: dict[str, Any], *, org: str) -> httpx.Response:
-        return await self.send_as(body, await self.tokens.org(org))
+        return await self.send_as(body, await self.tokens.machine(org))
 
     async def send_as(self, body: dict[str, Any], token: str) -> httpx.Response:
         return await self.client.post(
@@ -109,7 +67,7 @@ class Api:
         )
 
     async def send_batch(self, bodies: list[dict[str, Any]], *, org: str) -> httpx.Response:
-        token = await self.tokens.org(org)
+        token = await self.tokens.machine(org)
         return await self.client.post(
             "/events",
             content=json.dumps(bodies),
@@ -122,7 +80,7 @@ class Api:
         return await self.send(event(data, org=org, district=district), org=org)
 
     async def get(self, path: str, *, org: str) -> httpx.Response:
-        token = await self.tokens.org(org)
+        token = await self.tokens.machine(org)
         return await self.client.get(path, headers={"authorization": f"Bearer {token}"})
 
 

@@ -12,8 +12,9 @@ from fastapi import FastAPI
 from treatment.app import create_app
 from treatment.settings import Settings
 
-from tests.integration.treatment.api import Api, Tokens
+from tests.integration.treatment.api import Api
 from tests.stack import STACK
+from tests.support.harness import Tokens
 
 
 @pytest.fixture(scope="session")
@@ -35,4 +36,4 @@ async def api(app: FastAPI) -> AsyncIterator[Api]:
         httpx.AsyncClient(transport=transport, base_url="http://treatment") as client,
         httpx.AsyncClient(timeout=30) as keycloak,
     ):
-        yield Api(client, Tokens(keycloak, STACK.token_url), app.state.pool)
+        yield Api(client, Tokens(keycloak), app.state.pool)
