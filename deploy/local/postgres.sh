@@ -19,6 +19,21 @@ PGDATA="$PG_HOME/data"
 SOCK="$PG_HOME/sock"
 PGLOG="$PG_HOME/postgres.log"  # linked from var/log/postgres.log
 
+# As root the data lives outside the checkout, keyed by its path, so a new checkout at the
+# same path (a CI clone) would meet an earlier one's databases, whose stored Kafka positions
+# point past the end of this checkout's new Kafka log. The data is kept only while this
+# checkout's var/state names it: a claim written in both places on first start.
+CLAIM="$STATE/postgres.claim"
+claim() {
+  [ "$(id -u)" = 0 ] || return 0
+  if [ -d "$PG_HOME" ] && ! cmp -s "$CLAIM" "$PG_HOME/claim" 2>/dev/null; then
+    say "$PG_HOME holds data of an earlier checkout at this path; starting afresh"
+    stop
+    rm -rf "$PG_HOME"
+  fi
+  [ -f "$CLAIM" ] || cat /proc/sys/kernel/random/uuid >"$CLAIM"
+}
+
 ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
 
 psql_super() { as_pg "$PG_BIN/psql" -q -v ON_ERROR_STOP=1 -h "$SOCK" -p "$PG_PORT" -U postgres -d postgres "$@"; }
@@ -36,8 +51,10 @@ ensure_databases() {
 
 start() {
   [ -x "$PG_BIN/postgres" ] || die "PostgreSQL $POSTGRES_MAJOR is not installed (apt-get install postgresql-$POSTGRES_MAJOR); run deploy/local/bootstrap.sh"
+  claim
   if ready; then say "already running on 127.0.0.1:$PG_PORT"; ensure_databases; return 0; fi
   mkdir -p "$PG_HOME" "$SOCK"
+  [ "$(id -u)" != 0 ] || cp "$CLAIM" "$PG_HOME/claim"
   touch "$PGLOG"
   ln -sfn "$PGLOG" "$LOGS/postgres.log"
   if [ "$(id -u)" = 0 ]; then chown -R postgres: "$PG_HOME"; fi

@@ -9,6 +9,7 @@ import asyncpg
 import pytest
 from aiokafka.structs import TopicPartition
 from coordination.consumer import ProjectionConsumer
+from coordination.store.schema import live_schema, positions, q
 from fastapi import FastAPI
 
 from samverkan_contracts.events import plans
@@ -155,3 +156,39 @@ async def test_rewound_offsets_change_no_count(
         ("vantor", "prevention.activity.held"): 20,
         ("farsta", "prevention.activity.held"): 1,
     }
+
+
+async def test_a_log_younger_than_the_view_is_read_again_from_its_beginning(
+    app: FastAPI, pool: asyncpg.Pool, publish: Publish
+) -> None:
+    """Kafka's data replaced under a view (a new broker, a topic made anew): the stored
+    positions point past the end of the log. Without care every new record would be dropped
+    as already applied; instead the partitions are read from their beginning, and what the
+    view applied before counts once."""
+    day = f.random_day()
+    [first] = await publish([f.event(f.contact(None, f.at(day)), "vantor", time=f.at(day))])
+    family = ("vantor", "outreach.contact.made")
+
+    async def counted(n: int) -> bool:
+        return (await counts_on(pool, day)).get(family) == n
+
+    await eventually(lambda: counted(1))
+    async with pool.acquire() as conn:
+        schema = await live_schema(conn)
+        assert schema is not None
+        await conn.execute(
+            q(
+                "UPDATE {s}.positions SET next_offset = next_offset + 1000000 WHERE topic = $1",
+                schema,
+            ),
+            first.topic,
+        )
+    consumer: ProjectionConsumer = app.state.consumer
+    partitions = [TopicPartition(first.topic, p) for p in range(3)]
+    await consumer.seek_to_stored(partitions)
+    await publish([f.event(f.contact(None, f.at(day)), "vantor", time=f.at(day))])
+
+    await eventually(lambda: counted(2))
+    async with pool.acquire() as conn:
+        stored = await positions(conn, schema)
+    assert all(stored[(first.topic, p)] < 1000000 for p in range(3))

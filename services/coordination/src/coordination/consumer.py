@@ -35,6 +35,7 @@ from coordination.domain.records import Record
 from coordination.projection import DeadLetterSink, Outcome, apply_batch
 from coordination.settings import Settings
 from coordination.store import schema as schemas
+from coordination.store import view
 from samverkan_common.db import Connection
 from samverkan_common.metrics import CONSUMER_LAG, DEAD_LETTERS, PROJECTION_DELAY
 from samverkan_common.telemetry import carrier_of, extract_context
@@ -226,16 +227,40 @@ class ProjectionConsumer:
             log.warning("committing offsets failed (%s); positions are stored", error)
 
     async def seek_to_stored(self, partitions: Any) -> None:
-        """Seek each partition to the view's stored position (or to its beginning)."""
+        """Seek each partition to the view's stored position (or to its beginning).
+
+        A stored position past the end of the partition means the log is not the one the view
+        was built from (Kafka's data was replaced, or the topic made anew): the records there
+        were never applied, so the position goes back to the log's beginning and the partition
+        is read from there; events the view applied before are known by their ids and dropped.
+        """
         partitions = list(partitions)
         if not partitions:
             return
+        ends = await self._consumer.end_offsets(partitions)
         async with self.pool.acquire() as conn:
             schema = await schemas.live_schema(conn)
             stored = await schemas.positions(conn, schema) if schema else {}
+            behind = {
+                (tp.topic, tp.partition): position
+                for tp in partitions
+                if (position := stored.get((tp.topic, tp.partition))) is not None
+                and position > ends[tp]
+            }
+            if schema and behind:
+                for (topic, partition), position in sorted(behind.items()):
+                    log.error(
+                        "stored position %d of %s[%d] is past the end of the log (%d): "
+                        "reading the partition again from its beginning",
+                        position,
+                        topic,
+                        partition,
+                        ends[TopicPartition(topic, partition)],
+                    )
+                await view.restart_positions(conn, schema, behind)
         for tp in partitions:
             position = stored.get((tp.topic, tp.partition))
-            if position is None:
+            if position is None or (tp.topic, tp.partition) in behind:
                 await self._consumer.seek_to_beginning(tp)
             else:
                 self._consumer.seek(tp, position)

@@ -306,6 +306,24 @@ async def save_positions(
     )
 
 
+async def restart_positions(
+    conn: Connection, schema: str, found: Mapping[tuple[str, int], int]
+) -> None:
+    """Put partitions back to offset 0 whose position is still the one ``found`` there (a
+    replica that got there first, and has applied records since, is left alone)."""
+    await conn.execute(
+        q(
+            "UPDATE {s}.positions AS p SET next_offset = 0 "
+            "FROM unnest($1::text[], $2::int[], $3::bigint[]) AS x(t, pa, n) "
+            "WHERE p.topic = x.t AND p.partition = x.pa AND p.next_offset = x.n",
+            schema,
+        ),
+        [t for t, _ in found],
+        [p for _, p in found],
+        list(found.values()),
+    )
+
+
 async def first_seen(conn: Connection, schema: str, ids: Sequence[Any]) -> set[Any]:
     """The ids never applied before (and now recorded as applied)."""
     rows = await conn.fetch(
