@@ -165,6 +165,8 @@ class ProjectionConsumer:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_partition_fetch_bytes=4 * 1024 * 1024,
+            fetch_min_bytes=s.fetch_min_bytes,
+            fetch_max_wait_ms=s.fetch_max_wait_ms,
         )
         self._consumer.subscribe(list(TOPICS), listener=_SeekToStored(self))
         await self._consumer.start()

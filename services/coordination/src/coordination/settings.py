@@ -31,7 +31,24 @@ class Settings(ServiceSettings):
         default=2000, ge=1, le=50_000, description="Most records applied in one transaction."
     )
     batch_wait_ms: int = Field(
-        default=200, ge=1, le=10_000, description="How long to wait for a batch to fill."
+        default=200,
+        ge=1,
+        le=10_000,
+        description="How long a poll waits for the first record when none is buffered.",
+    )
+    fetch_min_bytes: int = Field(
+        default=65_536,
+        ge=1,
+        le=52_428_800,
+        description="Bytes Kafka gathers before answering a fetch (bigger batches, fewer "
+        "transactions per event), waiting at most fetch_max_wait_ms.",
+    )
+    fetch_max_wait_ms: int = Field(
+        default=20,
+        ge=0,
+        le=10_000,
+        description="Longest Kafka holds a fetch for fetch_min_bytes: the latency a quiet "
+        "stream pays for batches that make a busy one cheaper (benchmark P2).",
     )
     replay_workers: int = Field(
         default=2,
@@ -70,6 +87,18 @@ class Settings(ServiceSettings):
         default=3, ge=2, description="Alert: this many housing signals in one district ..."
     )
     housing_signals_days: int = Field(default=60, ge=1, description="... within this many days.")
+    page_cache_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        le=60,
+        description="The overview, referrals board, consultation queue and (unaudited) alerts "
+        "are kept rendered per caller scope for at most this long; every change notice of the "
+        "view forgets them at once, so this bounds only what sends no notice (a replay's "
+        "switch-over) and what a page computes from the clock. 0 keeps none.",
+    )
+    page_cache_entries: int = Field(
+        default=1000, ge=0, description="Most rendered pages kept (the oldest go first)."
+    )
     suppression_k: int = Field(
         default=5, ge=2, le=100, description="Indicator cells under k are suppressed."
     )
