@@ -43,3 +43,13 @@ def test_a_large_leeway_is_refused() -> None:
             jwks_url=ISSUER + "/protocol/openid-connect/certs",
             leeway_seconds=3600,
         )
+
+
+def test_a_negative_number_of_remembered_tokens_is_refused() -> None:
+    with pytest.raises(ValueError, match="verified_tokens"):
+        VerifierConfig(
+            issuer=ISSUER,
+            audience="samverkan-treatment",
+            jwks_url=ISSUER + "/protocol/openid-connect/certs",
+            verified_tokens=-1,
+        )

@@ -481,3 +481,90 @@ async def test_callers_waiting_on_a_fetch_reuse_its_result(
         token = realm_key.sign(access_claims())
         await asyncio.gather(*(verifier.verify(token) for _ in range(20)))
     assert endpoint.fetches == 1
+
+
+# --- remembered tokens --------------------------------------------------------------
+# A remembered token is answered with the very principal its first check made; a checked
+# one gets a new principal. So `is` tells whether the signature was checked again.
+
+
+@pytest.fixture
+def wall_clock() -> FakeClock:
+    return FakeClock(time.time())
+
+
+@pytest.fixture
+async def remembering(
+    endpoint: FakeCertsEndpoint, clock: FakeClock, wall_clock: FakeClock
+) -> AsyncIterator[TokenVerifier]:
+    config = replace(
+        VerifierConfig.for_keycloak(issuer=ISSUER, audience=AUDIENCE), verified_tokens=2
+    )
+    async with httpx.AsyncClient(transport=httpx.MockTransport(endpoint)) as http:
+        yield TokenVerifier(config, http, clock=clock, wall_clock=wall_clock)
+
+
+async def test_a_verified_token_is_remembered_until_its_expiry(
+    remembering: TokenVerifier, realm_key: RealmKey, wall_clock: FakeClock
+) -> None:
+    token = realm_key.sign(access_claims(exp=_now() + 60))
+    first = await remembering.verify(token)
+    assert await remembering.verify(token) is first
+    wall_clock.advance(61)  # past `exp` by the service's clock (pyjwt still accepts it)
+    again = await remembering.verify(token)
+    assert again == first
+    assert again is not first
+
+
+async def test_a_token_accepted_within_the_leeway_is_not_remembered(
+    remembering: TokenVerifier, realm_key: RealmKey
+) -> None:
+    token = realm_key.sign(access_claims(iat=_now() - 300, exp=_now() - 3))
+    first = await remembering.verify(token)
+    assert await remembering.verify(token) is not first
+
+
+async def test_remembered_tokens_are_bounded_oldest_first(
+    remembering: TokenVerifier, realm_key: RealmKey
+) -> None:
+    tokens = [realm_key.sign(access_claims(sub=f"user-{i}")) for i in range(3)]
+    first = [await remembering.verify(token) for token in tokens]
+    assert await remembering.verify(tokens[2]) is first[2]
+    assert await remembering.verify(tokens[1]) is first[1]
+    assert await remembering.verify(tokens[0]) is not first[0]  # forgotten for the third
+
+
+async def test_a_remembered_token_is_refused_once_its_key_left_the_realm(
+    remembering: TokenVerifier,
+    endpoint: FakeCertsEndpoint,
+    realm_key: RealmKey,
+    next_key: RealmKey,
+    clock: FakeClock,
+) -> None:
+    token = realm_key.sign(access_claims())
+    await remembering.verify(token)
+    endpoint.keys[:] = [next_key]
+    clock.advance(601)  # the key set ages out and is fetched again, without the old key
+    assert await refused(remembering, token) is Reason.UNKNOWN_KID
+
+
+async def test_a_refetched_key_set_checks_remembered_tokens_again(
+    remembering: TokenVerifier, endpoint: FakeCertsEndpoint, realm_key: RealmKey, clock: FakeClock
+) -> None:
+    token = realm_key.sign(access_claims())
+    first = await remembering.verify(token)
+    clock.advance(601)
+    assert await remembering.verify(token) is not first
+    assert endpoint.fetches == 2
+
+
+async def test_nothing_is_remembered_when_turned_off(
+    endpoint: FakeCertsEndpoint, realm_key: RealmKey
+) -> None:
+    config = replace(
+        VerifierConfig.for_keycloak(issuer=ISSUER, audience=AUDIENCE), verified_tokens=0
+    )
+    async with httpx.AsyncClient(transport=httpx.MockTransport(endpoint)) as http:
+        verifier = TokenVerifier(config, http)
+        token = realm_key.sign(access_claims())
+        assert await verifier.verify(token) is not await verifier.verify(token)

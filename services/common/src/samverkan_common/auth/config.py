@@ -33,6 +33,10 @@ class VerifierConfig:
     """Keys are fetched again after this long, so keys removed from the realm stop working."""
     jwks_timeout_seconds: float = 5.0
     """Timeout for one JWKS fetch."""
+    verified_tokens: int = 1024
+    """Verified tokens remembered (by the token string, each only until its `exp` and while
+    its signing key is the one the JWKS holds), so that a caller's next requests skip the
+    signature check; the oldest is forgotten first. 0 remembers none."""
 
     def __post_init__(self) -> None:
         if not self.issuer.startswith(("https://", "http://")):
@@ -51,6 +55,8 @@ class VerifierConfig:
             raise ValueError("JWKS intervals must be positive")
         if self.jwks_timeout_seconds <= 0:
             raise ValueError("jwks_timeout_seconds must be positive")
+        if self.verified_tokens < 0:
+            raise ValueError("verified_tokens must not be negative")
 
     @classmethod
     def for_keycloak(cls, *, issuer: str, audience: str) -> VerifierConfig:

@@ -4,6 +4,11 @@ Order of checks: size, shape, header policy (algorithm allow-list, no key-carryi
 headers, well-formed `kid`), key from the configured JWKS only, signature, then
 the registered claims, then the access-token claims this platform needs. No
 claim is read before the signature has been verified.
+
+A verified token is remembered by its string, so that the same token on the next request
+skips the parsing and the RSA check: only until its `exp` (no leeway), only while the JWKS
+still holds the very key that verified it (a refetched or rotated set starts over), and at
+most `verified_tokens` of them.
 """
 
 from __future__ import annotations
@@ -63,8 +68,12 @@ class TokenVerifier:
         http: httpx.AsyncClient,
         *,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self._config = config
+        self._wall_clock = wall_clock
+        #: token -> (its principal, the key that verified it); insertion order is age.
+        self._verified: dict[str, tuple[Principal, SigningKey]] = {}
         self._algorithms = sorted(config.algorithms)
         self._options: Options = {
             "require": _REQUIRED_CLAIMS,
@@ -83,6 +92,17 @@ class TokenVerifier:
 
     async def verify(self, token: str) -> Principal:
         """The caller behind `token`, or `InvalidToken` with the reason it was refused."""
+        if len(token) > self._config.max_token_bytes:
+            raise InvalidToken(Reason.TOKEN_TOO_LARGE)
+        remembered = self._verified.get(token)
+        if remembered is not None:
+            principal, verified_by = remembered
+            if (
+                self._wall_clock() < principal.expires_at.timestamp()
+                and await self._jwks.key(verified_by.kid) is verified_by
+            ):
+                return principal
+            self._verified.pop(token, None)
         alg, kid = self._checked_header(token)
         key = await self._jwks.key(kid)
         if key is None:
@@ -90,16 +110,25 @@ class TokenVerifier:
             raise InvalidToken(missing)
         if key.algorithm is not None and key.algorithm != alg:
             raise InvalidToken(Reason.ALGORITHM_NOT_ALLOWED)
-        return _principal(self._decode(token, key))
+        principal = _principal(self._decode(token, key))
+        self._remember(token, principal, key)
+        return principal
 
     async def ready(self) -> None:
         """Raise `InvalidToken` (keys_unavailable) unless the realm's keys can be had."""
         if not await self._jwks.loaded():
             raise InvalidToken(Reason.KEYS_UNAVAILABLE)
 
+    def _remember(self, token: str, principal: Principal, key: SigningKey) -> None:
+        if self._config.verified_tokens == 0:
+            return
+        if self._wall_clock() >= principal.expires_at.timestamp():
+            return  # accepted within the leeway, but never served from memory past `exp`
+        while len(self._verified) >= self._config.verified_tokens:
+            del self._verified[next(iter(self._verified))]
+        self._verified[token] = (principal, key)
+
     def _checked_header(self, token: str) -> tuple[str, str]:
-        if len(token) > self._config.max_token_bytes:
-            raise InvalidToken(Reason.TOKEN_TOO_LARGE)
         if not _COMPACT_JWS.fullmatch(token):  # also refuses non-ASCII, so chars == bytes
             raise InvalidToken(Reason.MALFORMED_TOKEN)
         try:
