@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections.abc import Sequence
@@ -32,7 +31,7 @@ from opentelemetry import trace
 
 from coordination.domain.deadletters import DeadLetter
 from coordination.domain.records import Record
-from coordination.projection import DeadLetterSink, Outcome, apply_batch
+from coordination.projection import DeadLetterSink, Outcome, apply_batch, in_transaction
 from coordination.settings import Settings
 from coordination.store import schema as schemas
 from coordination.store import view
@@ -56,6 +55,8 @@ TOPICS: tuple[str, ...] = (
 SWITCH_LOCK = 0x5A4D_5645  # "ZMVE"
 #: NOTIFY channel on which every applied batch announces what changed.
 CHANNEL = "coordination_view"
+#: Kafka's committed offsets trail the view's positions by at most this much.
+COMMIT_EVERY_SECONDS = 1.0
 
 
 @dataclass
@@ -107,8 +108,9 @@ async def record_dead_letters(conn: Connection, letters: Sequence[DeadLetter]) -
 #: positions, not to Kafka's committed offsets) reads those records again. The audit trail,
 #: in the same database, keeps the server's setting.
 _ASYNC_COMMIT = "set_config('synchronous_commit', 'off', true)"
-_ALONE = f"SELECT pg_advisory_xact_lock($1), {_ASYNC_COMMIT}"
-_BESIDE_OTHERS = f"SELECT pg_advisory_xact_lock_shared($1), {_ASYNC_COMMIT}"
+_LIVE = "(SELECT schema_name FROM coordination.live_view)"
+_ALONE = f"SELECT pg_advisory_xact_lock($1), {_ASYNC_COMMIT}, {_LIVE}"
+_BESIDE_OTHERS = f"SELECT pg_advisory_xact_lock_shared($1), {_ASYNC_COMMIT}, {_LIVE}"
 
 
 async def apply_live(
@@ -120,16 +122,16 @@ async def apply_live(
     group); a batch holding an erasure runs alone.
     """
     erasing = any(record.topic == ERASURES.name for record in records)
-    async with conn.transaction():
-        await conn.execute(_ALONE if erasing else _BESIDE_OTHERS, SWITCH_LOCK)
-        schema = await schemas.live_schema(conn)
-        if schema is None:
+
+    async def work(*, careful: bool) -> tuple[str, Outcome]:
+        row = await conn.fetchrow(_ALONE if erasing else _BESIDE_OTHERS, SWITCH_LOCK)
+        if row is None or row[2] is None:
             raise RuntimeError("no live view; start the service to create one")
-        outcome = await apply_batch(conn, schema, records, sink)
-        if outcome.applied:
-            payload = {"districts": sorted(outcome.districts), "areas": sorted(outcome.areas)}
-            await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, json.dumps(payload))
-    return schema, outcome
+        schema = schemas.checked(row[2])
+        outcome = await apply_batch(conn, schema, records, sink, careful=careful, channel=CHANNEL)
+        return schema, outcome
+
+    return await in_transaction(conn, work)
 
 
 class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka is untyped
@@ -155,6 +157,8 @@ class ProjectionConsumer:
     rewound: int = 0
     _consumer: Any = None
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    _uncommitted: dict[tuple[str, int], int] = field(default_factory=dict)
+    _committed_at: float = 0.0
 
     async def run(self) -> None:
         s = self.settings
@@ -217,10 +221,20 @@ class ProjectionConsumer:
         await self._commit(outcome)
 
     async def _commit(self, outcome: Outcome) -> None:
+        """Hand Kafka the positions, at most once a second (they are for lag monitoring; the
+        positions stored with the view are the truth)."""
+        self._uncommitted.update(outcome.nexts)
+        now = time.monotonic()
+        if now - self._committed_at < COMMIT_EVERY_SECONDS:
+            return
         assigned = self._consumer.assignment()
         offsets = {
-            tp: n for (t, p), n in outcome.nexts.items() if (tp := TopicPartition(t, p)) in assigned
+            tp: n
+            for (t, p), n in self._uncommitted.items()
+            if (tp := TopicPartition(t, p)) in assigned
         }
+        self._uncommitted.clear()
+        self._committed_at = now
         if not offsets:
             return
         try:

@@ -4,18 +4,24 @@ that applies one batch of records in one transaction.
 A batch: lock the positions of its partitions, drop records below them (offsets rewound),
 parse the rest (an unparseable record is a dead letter), drop event ids already applied (the
 same event sent twice), apply erasures, honour the deny-list, write every row with one
-executemany per statement, then move the positions on. The caller commits the transaction,
-and only then the Kafka offsets.
+statement per table, then move the positions on. The caller commits the transaction, and
+only then the Kafka offsets.
+
+Round trips to PostgreSQL are the largest cost of a small batch, so the batch is written
+without a savepoint: should a valid event still fail to project (a poison the parser let
+through), the whole transaction is rolled back and :func:`in_transaction` applies the batch
+again, carefully, one event per savepoint, the failing one going to the dead letters.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -46,6 +52,10 @@ Ev = CloudEvent[EventData]
 
 class WrongTopicError(Exception):
     """The event's type belongs on another topic."""
+
+
+class PoisonInBatchError(Exception):
+    """A valid event of the batch failed to project; its transaction is spoilt."""
 
 
 def family(event: Ev) -> str:
@@ -321,15 +331,64 @@ _TRANSIENT = (
 )
 
 
-async def apply_batch(
-    conn: Connection, schema: str, records: Sequence[Record], sink: DeadLetterSink
+async def apply_batch(  # noqa: PLR0913 - the batch, where it goes and how
+    conn: Connection,
+    schema: str,
+    records: Sequence[Record],
+    sink: DeadLetterSink,
+    *,
+    careful: bool = False,
+    channel: str | None = None,
 ) -> Outcome:
-    """Apply records to the view in ``schema``; run inside the caller's transaction."""
+    """Apply records to the view in ``schema``; run inside the caller's transaction.
+
+    Raises PoisonInBatchError when an event fails to project unless ``careful`` (then each
+    event is applied on its own and the failing ones are dead letters); :func:`in_transaction`
+    does both in turn. With a ``channel``, an applying batch announces its districts and areas
+    there (NOTIFY, delivered on commit).
+    """
     outcome = Outcome()
     if not records:
         return outcome
     stored = await view.lock_positions(conn, schema, {(r.topic, r.partition) for r in records})
     letters: list[DeadLetter] = []
+    origins: dict[UUID, Record] = {}
+    events = _read(records, stored, outcome, letters, origins)
+    fresh = await view.first_seen(conn, schema, list(events)) if events else set()
+    outcome.duplicates += len(events) - len(fresh)
+    batch = [e for i, e in events.items() if i in fresh]
+    if careful:
+        batch = await _project_one_by_one(conn, schema, batch, origins, letters)
+    else:
+        try:
+            await _project(conn, schema, batch)
+        except _TRANSIENT:
+            raise
+        except Exception as error:
+            raise PoisonInBatchError(f"{len(batch)} events") from error
+    outcome.applied = len(batch)
+    outcome.dead = len(letters)
+    outcome.districts = {e.district for e in batch}
+    outcome.areas = {e.programmearea.value for e in batch}
+    if letters:
+        await sink.send(conn, letters)
+    notice = None
+    if channel and outcome.applied:
+        changed = {"districts": sorted(outcome.districts), "areas": sorted(outcome.areas)}
+        notice = (channel, json.dumps(changed))
+    await view.save_positions(conn, schema, outcome.nexts, notice)
+    return outcome
+
+
+def _read(
+    records: Sequence[Record],
+    stored: Mapping[tuple[str, int], int],
+    outcome: Outcome,
+    letters: list[DeadLetter],
+    origins: dict[UUID, Record],
+) -> dict[UUID, Ev]:
+    """The batch's events by id, each once: records below the stored positions are counted
+    as rewound, unreadable ones become dead letters, a repeated id counts as a duplicate."""
     events: dict[UUID, Ev] = {}
     for record in records:
         tp = (record.topic, record.partition)
@@ -346,40 +405,41 @@ async def apply_batch(
             outcome.duplicates += 1
         else:
             events[event.id] = event
-    fresh = await view.first_seen(conn, schema, list(events)) if events else set()
-    outcome.duplicates += len(events) - len(fresh)
-    batch = [e for i, e in events.items() if i in fresh]
+            origins[event.id] = record
+    return events
+
+
+T_co = TypeVar("T_co", covariant=True)
+
+
+class BatchWork(Protocol[T_co]):
+    """Applies a batch (with :func:`apply_batch`), the quick way or the careful one."""
+
+    def __call__(self, *, careful: bool) -> Awaitable[T_co]: ...
+
+
+T = TypeVar("T")
+
+
+async def in_transaction(conn: Connection, work: BatchWork[T]) -> T:
+    """``work`` in a transaction; if its batch held a poison event, ``work(careful=True)`` in a
+    fresh transaction instead."""
     try:
         async with conn.transaction():
-            await _project(conn, schema, batch)
-    except _TRANSIENT:
-        raise
-    except Exception:  # noqa: BLE001 - a poison event inside the batch: find it one by one
-        log.warning("batch of %d failed; applying one event at a time", len(batch))
-        batch = await _project_one_by_one(conn, schema, batch, records, letters)
-    outcome.applied = len(batch)
-    outcome.dead = len(letters)
-    outcome.districts = {e.district for e in batch}
-    outcome.areas = {e.programmearea.value for e in batch}
-    if letters:
-        await sink.send(conn, letters)
-    await view.save_positions(conn, schema, outcome.nexts)
-    return outcome
+            return await work(careful=False)
+    except PoisonInBatchError as error:
+        log.warning("a batch of %s failed to project; applying one event at a time", error)
+    async with conn.transaction():
+        return await work(careful=True)
 
 
 async def _project_one_by_one(
     conn: Connection,
     schema: str,
     batch: Sequence[Ev],
-    records: Sequence[Record],
+    origins: Mapping[UUID, Record],
     letters: list[DeadLetter],
 ) -> list[Ev]:
-    by_id = {}
-    for record in records:
-        try:
-            by_id[parse(record).id] = record
-        except Exception:  # noqa: BLE001, S112 - already dead-lettered above
-            continue
     applied = []
     for event in batch:
         try:
@@ -389,7 +449,7 @@ async def _project_one_by_one(
         except _TRANSIENT:
             raise
         except Exception as error:  # noqa: BLE001 - this event is the poison
-            letters.append(DeadLetter.of(by_id[event.id], error))
+            letters.append(DeadLetter.of(origins[event.id], error))
     return applied
 
 

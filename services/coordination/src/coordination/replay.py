@@ -34,7 +34,7 @@ from aiokafka.structs import TopicPartition
 from coordination.consumer import SWITCH_LOCK, TOPICS, KafkaDeadLetters
 from coordination.domain.deadletters import DeadLetter
 from coordination.domain.records import Record
-from coordination.projection import DeadLetterSink, apply_batch
+from coordination.projection import DeadLetterSink, apply_batch, in_transaction
 from coordination.settings import Settings
 from coordination.store import schema as schemas
 from samverkan_common.db import Connection, create_pool
@@ -127,11 +127,14 @@ async def _apply(
     sink: DeadLetterSink,
 ) -> None:
     if isinstance(pool_or_conn, asyncpg.Pool):
-        async with pool_or_conn.acquire() as conn, conn.transaction():
-            await apply_batch(conn, schema, records, sink)
-    else:
-        async with pool_or_conn.transaction():
-            await apply_batch(pool_or_conn, schema, records, sink)
+        async with pool_or_conn.acquire() as conn:
+            await _apply(conn, schema, records, sink)
+        return
+
+    async def work(*, careful: bool) -> None:
+        await apply_batch(pool_or_conn, schema, records, sink, careful=careful)
+
+    await in_transaction(pool_or_conn, work)
 
 
 Range = tuple[str, int, int, int]  # topic, partition, first offset, end offset (exclusive)

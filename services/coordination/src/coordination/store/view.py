@@ -263,22 +263,15 @@ async def write(conn: Connection, schema: str, writes: Mapping[str, list[Row]]) 
 async def lock_positions(
     conn: Connection, schema: str, partitions: Iterable[tuple[str, int]]
 ) -> dict[tuple[str, int], int]:
-    """The next offset to apply for each partition, locked until the transaction ends."""
+    """The next offset to apply for each partition, locked until the transaction ends (one
+    statement: a partition seen for the first time starts at 0; rows are locked in key order,
+    so replicas applying at once never deadlock)."""
     topics, numbers = zip(*sorted(set(partitions)), strict=True)
-    await conn.execute(
-        q(
-            "INSERT INTO {s}.positions SELECT t, p, 0 FROM unnest($1::text[], $2::int[]) AS x(t, p)"
-            " ON CONFLICT DO NOTHING",
-            schema,
-        ),
-        list(topics),
-        list(numbers),
-    )
     rows = await conn.fetch(
         q(
-            "SELECT topic, partition, next_offset FROM {s}.positions "
-            "WHERE (topic, partition) IN (SELECT * FROM unnest($1::text[], $2::int[])) "
-            "ORDER BY topic, partition FOR UPDATE",
+            "INSERT INTO {s}.positions AS p SELECT t, n, 0 FROM unnest($1::text[], $2::int[]) "
+            "AS x(t, n) ON CONFLICT (topic, partition) DO UPDATE SET next_offset = p.next_offset "
+            "RETURNING topic, partition, next_offset",
             schema,
         ),
         list(topics),
@@ -288,22 +281,27 @@ async def lock_positions(
 
 
 async def save_positions(
-    conn: Connection, schema: str, nexts: Mapping[tuple[str, int], int]
+    conn: Connection,
+    schema: str,
+    nexts: Mapping[tuple[str, int], int],
+    notice: tuple[str, str] | None = None,
 ) -> None:
-    """Move each partition's position on (never back), in one statement."""
-    if not nexts:
-        return
-    await conn.execute(
-        q(
-            "UPDATE {s}.positions AS p SET next_offset = GREATEST(p.next_offset, x.n) "
-            "FROM unnest($1::text[], $2::int[], $3::bigint[]) AS x(t, pa, n) "
-            "WHERE p.topic = x.t AND p.partition = x.pa",
-            schema,
-        ),
-        [t for t, _ in nexts],
-        [p for _, p in nexts],
-        list(nexts.values()),
+    """Move each partition's position on (never back), in one statement; with a ``notice``
+    (channel, payload), NOTIFY it in the same statement."""
+    update = (
+        "UPDATE {s}.positions AS p SET next_offset = GREATEST(p.next_offset, x.n) "
+        "FROM unnest($1::text[], $2::int[], $3::bigint[]) AS x(t, pa, n) "
+        "WHERE p.topic = x.t AND p.partition = x.pa"
     )
+    args: list[Any] = [[t for t, _ in nexts], [p for _, p in nexts], list(nexts.values())]
+    if notice is None:
+        await conn.execute(q(update, schema), *args)
+    else:
+        await conn.execute(
+            q(f"WITH moved AS ({update} RETURNING 1) SELECT pg_notify($4, $5)", schema),
+            *args,
+            *notice,
+        )
 
 
 async def restart_positions(
