@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import sys
+import unicodedata
 from datetime import date
 
 import pytest
@@ -122,3 +125,27 @@ def test_wrong_check_digits_are_not_numbers(
 def test_numbers_glued_to_other_digits_are_not_numbers() -> None:
     assert contains_identity_number("tel 811218-9876", today=TODAY)
     assert not contains_identity_number("1811218-98761", today=TODAY)
+
+
+def test_a_regular_expression_digit_is_exactly_a_character_with_a_decimal_value() -> None:
+    # The quick "six digits in a row?" search for non-ASCII text uses \d; normalisation reads
+    # digits with unicodedata.decimal. Were they to differ, the search could miss a number.
+    digit = re.compile(r"\d")
+    differ = [
+        code
+        for code in range(sys.maxunicode + 1)
+        if bool(digit.match(chr(code))) != (unicodedata.decimal(chr(code), None) is not None)
+    ]
+    assert differ == []
+
+
+_ZEROS = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.decimal(chr(c), None) == 0]
+
+
+@given(people(TODAY), st.lists(st.sampled_from(_ZEROS), min_size=12, max_size=12), st.text())
+def test_numbers_in_digits_of_any_script_are_found_in_any_text(
+    person: Person, zeros: list[str], around: str
+) -> None:
+    rendering = person.renderings(TODAY)[0]  # twelve digits, no separator
+    mixed = "".join(chr(ord(zero) + int(d)) for zero, d in zip(zeros, rendering, strict=True))
+    assert contains_identity_number(f"{around} {mixed} {around}", today=TODAY)

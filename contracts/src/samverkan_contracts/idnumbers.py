@@ -33,6 +33,8 @@ _FORMS = (
     re.compile(rf"(?<![0-9])(?=([0-9]{{6}})({_SEP}?)([0-9]{{4}})(?![0-9]))"),
 )
 _DIGIT_RUN = re.compile(r"[0-9]{6}")
+#: The same in any script: ``\d`` matches exactly the characters that have a decimal value.
+_ANY_DIGIT_RUN = re.compile(r"\d{6}")
 _FULL = re.compile(rf"([0-9]{{8}}|[0-9]{{6}})({_SEP}?)([0-9]{{4}})")
 _COORDINATION_OFFSET = 60
 _EARLIEST_YEAR = 1800
@@ -147,8 +149,8 @@ def parse_identity_number(text: str, *, today: date | None = None) -> IdentityNu
 
 def iter_identity_numbers(text: str, *, today: date | None = None) -> Iterator[IdentityNumber]:
     """Every valid number written anywhere in ``text`` (bounded by non-digits), in any format."""
-    if text.isascii() and not _DIGIT_RUN.search(text):
-        return  # fast path: no six digits in a row, no number
+    if not (_DIGIT_RUN if text.isascii() else _ANY_DIGIT_RUN).search(text):
+        return  # fast path: no six digits in a row, no number (and no text to normalise)
     normal = _normalise_text(text)
     reference = today or today_in_sweden()
     for form in _FORMS:
