@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 from pydantic import AwareDatetime, BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
+from samverkan_contracts.base import OneOf
 from samverkan_contracts.envelope import CloudEvent, InvalidEventError, new_event
 from samverkan_contracts.idnumbers import today_in_sweden
-from samverkan_contracts.organisations import OrganisationKind, load_organisations
+from samverkan_contracts.organisations import load_organisations
 from samverkan_contracts.subjects import SUBJECT_REF_PATTERN
 
 if TYPE_CHECKING:
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=BaseModel)
 
 ORGANISATION_CODES = sorted(load_organisations().codes)
-COMPANY_CODES = sorted(o.code for o in load_organisations().of_kind(OrganisationKind.COMPANY))
 _BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
 _HEX = "0123456789abcdef"
 _TIMEZONES = [UTC, timezone(timedelta(hours=1)), timezone(timedelta(hours=2)), timezone.min]
@@ -130,16 +130,11 @@ def _constraint(metadata: list[Any], name: str) -> Any:
     return next((getattr(m, name) for m in metadata if getattr(m, name, None) is not None), None)
 
 
-def _validators(metadata: list[Any]) -> set[str]:
-    return {m.func.__name__ for m in metadata if hasattr(m, "func")}
-
-
 def _strings(metadata: list[Any]) -> st.SearchStrategy[str]:
     pattern = _constraint(metadata, "pattern")
-    if "_housing_company" in _validators(metadata):
-        return st.sampled_from(COMPANY_CODES)
-    if "_known_organisation" in _validators(metadata):
-        return st.sampled_from(ORGANISATION_CODES)
+    sets = [set(m.codes) for m in metadata if isinstance(m, OneOf)]
+    if sets:  # organisation codes, of any kind or of one
+        return st.sampled_from(sorted(set.intersection(*sets)))
     if pattern == SUBJECT_REF_PATTERN:
         return subject_refs()
     if pattern is not None and pattern.startswith("^00-"):

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     StringConstraints,
     ValidationInfo,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 
 from samverkan_contracts.guard import ensure_no_identity_numbers
 from samverkan_contracts.organisations import (
     ORGANISATION_CODE_PATTERN,
     OrganisationKind,
-    is_known_organisation,
     load_organisations,
 )
 
@@ -67,28 +70,55 @@ class AgeBand(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
-def _known_organisation(code: str) -> str:
-    if not is_known_organisation(code):
-        raise ValueError("unknown organisation code (see samverkan_contracts/organisations.yaml)")
-    return code
+class OneOf:
+    """Annotation: the string must be one of ``codes``, a set checked inside pydantic-core.
+
+    A miss is the error a Python validator raising ``ValueError(message)`` gives (type
+    ``value_error``, message ``Value error, <message>``), without a Python call per value.
+    The JSON Schema is the string's own (a pattern, not an enum: the codes are data).
+    """
+
+    __slots__ = ("codes", "message")
+
+    def __init__(self, codes: Iterable[str], message: str) -> None:
+        self.codes = tuple(sorted(codes))
+        self.message = message
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        known = core_schema.custom_error_schema(
+            core_schema.literal_schema(list(self.codes)),
+            custom_error_type="value_error",
+            custom_error_context={"error": self.message},
+        )
+        return core_schema.chain_schema([handler(source), known])
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        if schema["type"] == "chain":  # as made above: describe the string, not the set
+            return handler(schema["steps"][0])
+        return handler(schema)
 
 
-def _housing_company(code: str) -> str:
-    org = load_organisations().get(code)
-    if org is None or org.kind is not OrganisationKind.COMPANY:
-        raise ValueError("must be the code of a housing company")
-    return code
+def _codes(kind: OrganisationKind | None = None) -> list[str]:
+    return [org.code for org in load_organisations() if kind is None or org.kind is kind]
 
 
-#: An organisation code from organisations.yaml (data, not an enum: boundaries change).
+#: An organisation code from organisations.yaml (data, not an enum: boundaries change; the
+#: codes are read when this module is imported).
 OrganisationCode = Annotated[
     str,
     StringConstraints(pattern=ORGANISATION_CODE_PATTERN, max_length=64),
-    AfterValidator(_known_organisation),
+    OneOf(_codes(), "unknown organisation code (see samverkan_contracts/organisations.yaml)"),
 ]
 
 #: The code of one of the city's housing companies.
-HousingCompanyCode = Annotated[OrganisationCode, AfterValidator(_housing_company)]
+HousingCompanyCode = Annotated[
+    OrganisationCode,
+    OneOf(_codes(OrganisationKind.COMPANY), "must be the code of a housing company"),
+]
 
 
 #: De-identified free text: no names, no numbers that identify a person.
