@@ -55,8 +55,39 @@ def to_kafka(event: CloudEvent[EventData]) -> KafkaRecord:
     )
 
 
+#: Header name -> attribute, for the names the platform writes (in lower case, as the SDK
+#: does). The content type is kept under its header's name until the end (no ``ce_`` name
+#: maps to that); the W3C headers of the transport hop map to "", to be dropped.
+_ATTRIBUTE_OF_HEADER: dict[str, str] = {
+    **{_PREFIX + name: name for name in CloudEvent.model_fields if name != "data"},
+    _CONTENT_TYPE: _CONTENT_TYPE,
+    **dict.fromkeys(("traceparent", "tracestate", "baggage"), ""),
+}
+
+
 def _attributes(headers: Sequence[tuple[str, bytes]]) -> dict[str, object]:
-    """The ``ce_`` headers as attributes (``content-type`` as ``datacontenttype``), decoded."""
+    """The ``ce_`` headers as attributes (``content-type`` as ``datacontenttype``), decoded.
+
+    The usual record takes one dictionary look-up per header. Any other header name (in
+    another case, say), a header given twice or one that is not UTF-8 sends the record to
+    ``_attributes_by_rule``, which gives the same answer (or error) for any headers.
+    """
+    try:
+        raw: dict[str, object] = {
+            _ATTRIBUTE_OF_HEADER[name]: value.decode("utf-8") for name, value in headers
+        }
+    except (KeyError, UnicodeDecodeError, AttributeError):  # AttributeError: a null value
+        return _attributes_by_rule(headers)
+    if len(raw) != len(headers):  # a name twice (or two transport headers)
+        return _attributes_by_rule(headers)
+    raw.pop("", None)
+    if _CONTENT_TYPE in raw:  # set last, as _attributes_by_rule does
+        raw["datacontenttype"] = raw.pop(_CONTENT_TYPE)
+    return raw
+
+
+def _attributes_by_rule(headers: Sequence[tuple[str, bytes]]) -> dict[str, object]:
+    """``_attributes`` for any headers: ``ce_`` names in any case, other names ignored."""
     raw: dict[str, object] = {}
     seen: set[str] = set()
     content_type: str | None = None
