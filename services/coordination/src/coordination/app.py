@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from coordination.consumer import ProjectionConsumer, run_until_stopped
 from coordination.handlers import routers
 from coordination.live import ViewChanges
+from coordination.pages import PageCache
 from coordination.settings import Settings
 from coordination.store.schema import ensure_live_view
 from samverkan_common.auth import TokenVerifier, VerifierConfig
@@ -44,7 +45,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         http = httpx.AsyncClient(timeout=5)
         producer = create_producer(settings.kafka_bootstrap, client_id="coordination")
         await producer.start()
-        changes = ViewChanges(pool)
+        pages = PageCache(settings.page_cache_seconds, settings.page_cache_entries)
+        changes = ViewChanges(pool, pages=pages)
         await changes.start()
         consumer = ProjectionConsumer(pool, producer, settings)
         task = (
@@ -54,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.pool = pool
         app.state.producer = producer
         app.state.changes = changes
+        app.state.pages = pages
         app.state.consumer = consumer
         app.state.verifier = TokenVerifier(
             VerifierConfig.for_keycloak(issuer=settings.keycloak_issuer, audience=AUDIENCE), http

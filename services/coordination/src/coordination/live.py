@@ -1,4 +1,5 @@
-"""Live updates: one LISTEN connection per process, fanned out to every open stream."""
+"""Live updates: one LISTEN connection per process, fanned out to every open stream and to
+the page cache (which forgets its pages on every change)."""
 
 from __future__ import annotations
 
@@ -11,16 +12,19 @@ from typing import Any
 import asyncpg
 
 from coordination.consumer import CHANNEL
+from coordination.pages import PageCache
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class ViewChanges:
-    """Hands each subscriber every change the projections announce (newest kept if slow)."""
+    """Hands each subscriber every change the projections announce (newest kept if slow),
+    and has ``pages`` forget theirs."""
 
     pool: asyncpg.Pool
     queue_size: int = 100
+    pages: PageCache | None = None
     _subscribers: set[asyncio.Queue[dict[str, Any]]] = field(default_factory=set)
     _conn: Any = None
 
@@ -43,6 +47,8 @@ class ViewChanges:
         self._subscribers.discard(queue)
 
     def _notified(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+        if self.pages is not None:
+            self.pages.forget()
         try:
             change = json.loads(payload)
         except ValueError:

@@ -314,6 +314,11 @@ async def _audit(
     )
 
 
+def alerts_audited(principal: Principal) -> bool:
+    """Whether the caller's alerts name subjects, and each read of them is audited."""
+    return access.is_specialist(principal)
+
+
 async def alerts(
     pool: asyncpg.Pool,
     settings: Settings,
@@ -330,7 +335,7 @@ async def alerts(
     async def read(conn: Connection, s: str) -> tuple[list[Alert], bool]:
         found = await alerting.collect(conn, s, settings, scope, now)
         named = [a for a in found if a.subject_ref is not None]
-        if named and access.is_specialist(principal):
+        if named and alerts_audited(principal):
             targets = ",".join(sorted({a.subject_ref for a in named if a.subject_ref}))
             await _audit(conn, principal, "alerts.read", targets, purpose or "monitoring")
             return found, True

@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Annotated, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import PlainTextResponse, Response
+from pydantic import TypeAdapter
 
 from coordination import indicators as ind
 from coordination import reads
 from coordination.models import Alert, BoardItem, Indicators, Journey, Overview, QueueItem
+from coordination.pages import Key, Page, PageCache, page_key
 from samverkan_common.problems import NotFound
 from samverkan_common.web import CurrentPrincipal
 from samverkan_contracts.subjects import SUBJECT_REF_PATTERN
 
 router = APIRouter(tags=["view"])
 T = TypeVar("T")
+_OVERVIEW = TypeAdapter(Overview)
+_BOARD = TypeAdapter(list[BoardItem])
+_QUEUE = TypeAdapter(list[QueueItem])
+_ALERTS = TypeAdapter(list[Alert])
 
 District = Annotated[
     str | None, Query(description="Only this district (your own, unless central).")
@@ -31,14 +38,20 @@ Purpose = Annotated[
 
 
 @router.get(
-    "/overview", summary="Districts x programme areas: plans, activity, referrals, consultations"
+    "/overview",
+    summary="Districts x programme areas: plans, activity, referrals, consultations",
+    response_model=Overview,
 )
 async def overview(
     request: Request, principal: CurrentPrincipal, district: District = None
-) -> Overview:
-    return await reads.overview(
-        request.app.state.pool, request.app.state.settings, principal, district
-    )
+) -> Response:
+    async def render() -> Page:
+        state = request.app.state
+        return _json(
+            _OVERVIEW, await reads.overview(state.pool, state.settings, principal, district)
+        )
+
+    return await _kept(request, page_key(principal, "overview", district), render)
 
 
 @router.get(
@@ -53,15 +66,16 @@ async def referrals(
     district: District = None,
     include_closed: bool = False,
     format: Format = "json",  # noqa: A002 - the query parameter's name
-) -> Response | list[BoardItem]:
-    items = await reads.board(
-        request.app.state.pool,
-        request.app.state.settings,
-        principal,
-        district,
-        open_only=not include_closed,
-    )
-    return _csv(items) if format == "csv" else items
+) -> Response:
+    async def render() -> Page:
+        state = request.app.state
+        items = await reads.board(
+            state.pool, state.settings, principal, district, open_only=not include_closed
+        )
+        return _csv(items) if format == "csv" else _json(_BOARD, items)
+
+    key = page_key(principal, "referrals", district, include_closed, format)
+    return await _kept(request, key, render)
 
 
 @router.get("/referrals/{referral_id}", summary="One referral on the board")
@@ -89,15 +103,16 @@ async def consultations(
     district: District = None,
     include_answered: bool = False,
     format: Format = "json",  # noqa: A002 - the query parameter's name
-) -> Response | list[QueueItem]:
-    items = await reads.consultation_queue(
-        request.app.state.pool,
-        request.app.state.settings,
-        principal,
-        district,
-        waiting_only=not include_answered,
-    )
-    return _csv(items) if format == "csv" else items
+) -> Response:
+    async def render() -> Page:
+        state = request.app.state
+        items = await reads.consultation_queue(
+            state.pool, state.settings, principal, district, waiting_only=not include_answered
+        )
+        return _csv(items) if format == "csv" else _json(_QUEUE, items)
+
+    key = page_key(principal, "consultations", district, include_answered, format)
+    return await _kept(request, key, render)
 
 
 @router.get("/consultations/{consultation_id}", summary="One consultation in the queue")
@@ -115,7 +130,7 @@ async def consultation(
     return _one(items)
 
 
-@router.get("/alerts", summary="Alerts with their reasons and links")
+@router.get("/alerts", summary="Alerts with their reasons and links", response_model=list[Alert])
 async def alerts(
     request: Request,
     principal: CurrentPrincipal,
@@ -123,10 +138,15 @@ async def alerts(
     purpose: Annotated[
         str | None, Query(max_length=200, description="Audited with subject alerts.")
     ] = None,
-) -> list[Alert]:
-    return await reads.alerts(
-        request.app.state.pool, request.app.state.settings, principal, district, purpose
-    )
+) -> Response:
+    async def render() -> Page:
+        state = request.app.state
+        found = await reads.alerts(state.pool, state.settings, principal, district, purpose)
+        return _json(_ALERTS, found)
+
+    if reads.alerts_audited(principal):  # every such read is logged: never kept
+        return (await render()).response()
+    return await _kept(request, page_key(principal, "alerts", district), render)
 
 
 @router.get(
@@ -170,11 +190,23 @@ def _one(items: list[T]) -> T:
     return items[0]
 
 
-def _csv(items: list[BoardItem] | list[QueueItem]) -> Response:
+async def _kept(request: Request, key: Key, render: Callable[[], Awaitable[Page]]) -> Response:
+    """The page kept under ``key`` (coordination.pages), rendered when there is none or the
+    request says ``Cache-Control: no-cache``."""
+    pages: PageCache = request.app.state.pages
+    fresh = "no-cache" in request.headers.get("cache-control", "").lower()
+    return (await pages.get(key, render, fresh=fresh)).response()
+
+
+def _json(adapter: TypeAdapter[Any], value: object) -> Page:
+    return Page(adapter.dump_json(value), "application/json")
+
+
+def _csv(items: list[BoardItem] | list[QueueItem]) -> Page:
     out = io.StringIO()
     if items:
         writer = csv.DictWriter(out, fieldnames=list(items[0].model_dump()), lineterminator="\n")
         writer.writeheader()
         for item in items:
             writer.writerow(item.model_dump(mode="json"))
-    return PlainTextResponse(out.getvalue(), media_type="text/csv")
+    return Page(out.getvalue().encode(), "text/csv")
