@@ -34,6 +34,7 @@ class Stack:
     pg_port: int = field(default_factory=lambda: _port("PG_PORT", 55432))
     kafka_port: int = field(default_factory=lambda: _port("KAFKA_PORT", 19092))
     keycloak_port: int = field(default_factory=lambda: _port("KEYCLOAK_PORT", 18080))
+    zipkin_port: int = field(default_factory=lambda: _port("ZIPKIN_PORT", 9411))
     #: First of the ports the benchmark's own service processes listen on (0: free ports
     #: chosen by the system, so that runs on several stacks of one machine never meet).
     bench_port: int = field(default_factory=lambda: _port("BENCH_PORT", 0))
@@ -54,12 +55,19 @@ class Stack:
         """Development-only credentials of the local stack (deploy/local/lib.sh)."""
         return f"postgresql://samverkan:samverkan-dev@127.0.0.1:{self.pg_port}/samverkan_{service}"
 
-    def service_env(self, service: str) -> dict[str, str]:
+    def service_env(self, service: str, traced_share: float = 1.0) -> dict[str, str]:
+        """A service's settings on this stack, its spans sent to the stack's Zipkin as
+        ``make up`` sends them (tracing is part of what is measured), traces it starts
+        sampled at ``traced_share`` (others' sampling decisions followed)."""
         prefix = service.upper()
         return {
+            "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
+            "OTEL_TRACES_SAMPLER_ARG": str(traced_share),
             f"{prefix}_DATABASE_PORT": str(self.pg_port),
             f"{prefix}_KAFKA_BOOTSTRAP": self.kafka_bootstrap,
             f"{prefix}_KEYCLOAK_ISSUER": self.issuer,
+            "OTEL_TRACES_EXPORTER": "zipkin",
+            "OTEL_EXPORTER_ZIPKIN_ENDPOINT": f"http://127.0.0.1:{self.zipkin_port}/api/v2/spans",
         }
 
 
@@ -82,6 +90,12 @@ class Sizes:
     p4_seconds: float = 20.0
     idle_seconds: float = 10.0
     batch_size: int = 2000  # the coordination service's default (COORDINATION_BATCH_SIZE)
+    #: Share of events traced, as a deployment at these rates samples at its edge: the load
+    #: generator marks this share of its records' trace contexts sampled, and the services
+    #: sample traces they start at the same ratio (OTEL_TRACES_SAMPLER=parentbased_traceidratio).
+    traced_share: float = 0.01
+    #: Events of P1a-all, P1a again with every event traced (the local stack's setting).
+    p1a_all_events: int = 100_000
     replicas: int = 2  # coordination processes (one consumer group), one per core
 
     @classmethod
@@ -94,6 +108,7 @@ class Sizes:
             b0_records=60_000,
             b1_records=40_000,
             p1a_events=40_000,
+            p1a_all_events=10_000,
             p1b_events=6_000,
             p2_seconds=15.0,
             p3_events=60_000,

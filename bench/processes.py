@@ -54,6 +54,7 @@ class Services:
     logs: Path
     batch_size: int
     replicas: int = 1
+    traced_share: float = 1.0
     running: dict[str, Spawned] = field(default_factory=dict)
 
     def _spawn(self, name: str, args: list[str], env: Mapping[str, str], port: int | None) -> None:
@@ -77,13 +78,13 @@ class Services:
         for service, port in zip(DOMAIN, domain, strict=True):
             prefix = service.upper()
             env = {
-                **self.stack.service_env(service),
+                **self.stack.service_env(service, self.traced_share),
                 f"{prefix}_HTTP_PORT": str(port),
                 f"{prefix}_DATABASE_SCHEMA": BENCH_SCHEMA,
             }
             self._spawn(service, [service], env, port)
         env = {
-            **self.stack.service_env("coordination"),
+            **self.stack.service_env("coordination", self.traced_share),
             "COORDINATION_HTTP_PORT": str(coordination),
             "COORDINATION_CONSUMER_GROUP": BENCH_GROUP,
             "COORDINATION_BATCH_SIZE": str(self.batch_size),

@@ -44,7 +44,11 @@ class Run:
 
     async def main(self) -> Results:
         services = Services(
-            self.stack, self.out / "logs", self.sizes.batch_size, self.sizes.replicas
+            self.stack,
+            self.out / "logs",
+            self.sizes.batch_size,
+            self.sizes.replicas,
+            self.sizes.traced_share,
         )
         await self._fresh_schemas()
         await kafka.create_topic(self.stack.kafka_bootstrap, BENCH_TOPIC)
@@ -109,7 +113,7 @@ class Run:
         idle = snapshot(sampler.pids)
         if self.wants("P4"):  # first: before this run's events reach the live view
             await self._reads(services)
-        templates = Templates()
+        templates = Templates(traced=s.traced_share)
         if self.wants("B0"):
             async with sampler.phase("B0"):
                 await self._b0_max()
@@ -230,11 +234,33 @@ class Run:
                 baseline="B2",
                 target=">= 10,000/s and >= 0.5 x B2",
                 met=t1a.rate >= 10_000 and t1a.rate >= 0.5 * b2,  # noqa: PLR2004
-                notes=f"{t1a.events:,} events; published in {t1a.published_seconds:.1f} s, "
-                f"in view after {t1a.seconds:.1f} s; " + self._costs(sampler, "P1a", t1a.events),
+                notes=f"{t1a.events:,} events, {s.traced_share:.0%} traced; published in "
+                f"{t1a.published_seconds:.1f} s, in view after {t1a.seconds:.1f} s; "
+                + self._costs(sampler, "P1a", t1a.events),
             )
         )
+        await self._p1a_all(templates, watcher, sampler)
         return t1a.rate
+
+    async def _p1a_all(self, templates: Templates, watcher: view.Watcher, sampler: Sampler) -> None:
+        """P1a again with every event traced, as the local stack traces them."""
+        s = self.sizes
+        templates.traced = 1.0
+        records = templates.records(s.p1a_all_events)
+        templates.traced = s.traced_share
+        say(f"P1a-all: {len(records):,} events, every one traced")
+        async with sampler.phase("P1a-all"):
+            t = await figures.p1a(self.stack.kafka_bootstrap, watcher, records)
+        self.results.add(
+            Figure(
+                "P1a-all",
+                "topics -> view, every event traced (the local stack's setting)",
+                "events/s",
+                {"rate": t.rate},
+                baseline="B2",
+                notes=f"{t.events:,} events; " + self._costs(sampler, "P1a-all", t.events),
+            )
+        )
 
     async def _p2(
         self,

@@ -13,7 +13,9 @@ so ``Templates`` builds a few hundred blocks once (``new_event`` and ``to_kafka`
 what a service publishes) and makes every further block by giving a template block fresh
 ids and its day: each UUID and subject reference in its records is replaced, consistently
 within the block, by a new random one, and each date moved by the same number of days. The
-bytes are otherwise those of the template.
+bytes are otherwise those of the template, and each record gets a W3C ``traceparent`` of a
+new trace, as the services' outbox relay gives every record it publishes, marked sampled for
+the run's traced share of records.
 """
 
 from __future__ import annotations
@@ -99,6 +101,13 @@ def _ids_only(old: bytes) -> bytes:
     return old if old[4:5] == b"-" else _fresh(old)
 
 
+def traceparent(*, sampled: bool) -> bytes:
+    """A W3C trace context of a new trace, as the services' outbox relay puts on each record it
+    publishes (so that the coordination service's spans join a trace, as they do)."""
+    flags = b"01" if sampled else b"00"
+    return b"00-%s-%s-%s" % (os.urandom(16).hex().encode(), os.urandom(8).hex().encode(), flags)
+
+
 class _Pattern:
     """Bytes with ``%s`` holes where ids were, and which of the block's ids fills each hole."""
 
@@ -133,13 +142,15 @@ class _Template:
         ]
         self.kinds = sorted(slots, key=slots.__getitem__)
 
-    def copy(self, day: date, base: date) -> list[Prepared]:
+    def copy(self, day: date, base: date, traced: float) -> list[Prepared]:
         ids = [_fresh(old) if old[4:5] != b"-" else _moved(old, day - base) for old in self.kinds]
         out = []
         for topic, key, value, varying, headers in self.records:
             fresh = list(headers)
             for i, name, pattern in varying:
                 fresh[i] = (name, pattern.fill(ids))
+            sampled = random.random() < traced  # noqa: S311 - a sampling decision
+            fresh.append(("traceparent", traceparent(sampled=sampled)))
             out.append(Prepared(topic, key.fill(ids), value.fill(ids), fresh))
         return out
 
@@ -306,7 +317,9 @@ def prepared(event: Event) -> Prepared:
 class Templates:
     """Template blocks, copied with fresh ids: an endless stream of distinct, valid events."""
 
-    def __init__(self, blocks: int = 200, seed: int = 8) -> None:
+    def __init__(self, blocks: int = 200, seed: int = 8, traced: float = 1.0) -> None:
+        #: Share of records whose trace context is marked sampled.
+        self.traced = traced
         maker = Blocks(seed)
         self._base = maker.day
         self._blocks = [_Template([prepared(e) for e in maker.block()]) for _ in range(blocks)]
@@ -319,7 +332,7 @@ class Templates:
         template = self._blocks[self._next % len(self._blocks)]
         self._next += 1
         day = self._base + timedelta(days=(self._made // PER_DAY) % 365)
-        records = template.copy(day, self._base)
+        records = template.copy(day, self._base, self.traced)
         self._made += len(records)
         return records
 

@@ -99,6 +99,25 @@ def test_otel_sdk_disabled_makes_no_spans(monkeypatch: pytest.MonkeyPatch) -> No
     assert exporter.get_finished_spans() == ()
 
 
+def test_a_ratio_sampler_follows_the_decision_a_trace_context_carries(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With ``parentbased_traceidratio`` at 0, no trace starts here, yet a record whose trace
+    context is marked sampled is traced and one marked not sampled is not."""
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER", "parentbased_traceidratio")
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER_ARG", "0")
+    exporter = InMemorySpanExporter()
+    provider = setup_telemetry(SERVICE, exporter=exporter, settings=QUIET, set_global=False)
+    tracer = provider.get_tracer(__name__)
+    trace_id = "0af7651916cd43dd8448eb211c8031"
+    for name, flags in (("sampled", "01"), ("not-sampled", "00")):
+        parent = extract_context({"traceparent": f"00-{trace_id}{flags}-b7ad6b7169203331-{flags}"})
+        tracer.start_span(name, context=parent).end()
+    tracer.start_span("root").end()
+    provider.force_flush()
+    assert [s.name for s in exporter.get_finished_spans()] == ["sampled"]
+
+
 @pytest.mark.parametrize(
     ("value", "chosen"),
     [

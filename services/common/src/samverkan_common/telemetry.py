@@ -11,6 +11,10 @@ batch of spans is sent. Variables read (all optional):
 * ``OTEL_EXPORTER_ZIPKIN_ENDPOINT`` and ``OTEL_EXPORTER_ZIPKIN_TIMEOUT`` (seconds).
 * ``OTEL_SDK_DISABLED=true``: no spans at all, tracers are no-ops.
 * ``OTEL_BSP_*``: batch size and delays, read by the SDK's ``BatchSpanProcessor``.
+* ``OTEL_TRACES_SAMPLER`` and ``OTEL_TRACES_SAMPLER_ARG``, read by the SDK: the default
+  follows the parent's decision and traces every new trace; at high rates
+  ``parentbased_traceidratio`` with a ratio traces that share of the traces started here
+  and still follows the decision a record's or request's trace context carries.
 
 Trace context crosses process boundaries as W3C ``traceparent``/``tracestate``
 and ``baggage``; :func:`inject_context` and :func:`extract_context` move it in
