@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 import unicodedata
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -16,6 +18,7 @@ from samverkan_contracts.idnumbers import (
     contains_identity_number,
     luhn_check_digit,
     parse_identity_number,
+    today_in_sweden,
 )
 
 from .strategies import Person, luhn, people
@@ -149,3 +152,25 @@ def test_numbers_in_digits_of_any_script_are_found_in_any_text(
     rendering = person.renderings(TODAY)[0]  # twelve digits, no separator
     mixed = "".join(chr(ord(zero) + int(d)) for zero, d in zip(zeros, rendering, strict=True))
     assert contains_identity_number(f"{around} {mixed} {around}", today=TODAY)
+
+
+def test_today_is_the_date_in_stockholm_and_moves_on_at_its_midnight(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sweden = ZoneInfo("Europe/Stockholm")
+    before = datetime.now(sweden).date()
+    assert before <= today_in_sweden() <= datetime.now(sweden).date()
+    short_day = datetime(2026, 3, 29, tzinfo=sweden)  # 23 hours: clocks go forward
+    next_day = datetime(2026, 3, 30, tzinfo=sweden)
+    second = timedelta(seconds=1)
+    for now, day in [
+        (short_day - second, date(2026, 3, 28)),
+        (short_day, date(2026, 3, 29)),
+        (next_day - second, date(2026, 3, 29)),
+        (next_day, date(2026, 3, 30)),
+        (short_day, date(2026, 3, 29)),  # and back, should the clock be set back
+    ]:
+        monkeypatch.setattr(time, "time", now.timestamp)
+        assert today_in_sweden() == day
+    monkeypatch.undo()
+    assert today_in_sweden() >= before

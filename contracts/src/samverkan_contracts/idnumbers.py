@@ -15,9 +15,10 @@ Nothing here ever puts the digits of a number in an exception message or a repr.
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -35,6 +36,8 @@ _FORMS = (
 _DIGIT_RUN = re.compile(r"[0-9]{6}")
 #: The same in any script: ``\d`` matches exactly the characters that have a decimal value.
 _ANY_DIGIT_RUN = re.compile(r"\d{6}")
+#: What every number has somewhere: six digits, maybe a separator, then four.
+_TEN_DIGITS = re.compile(rf"[0-9]{{6}}{_SEP}?[0-9]{{4}}")
 _FULL = re.compile(rf"([0-9]{{8}}|[0-9]{{6}})({_SEP}?)([0-9]{{4}})")
 _COORDINATION_OFFSET = 60
 _EARLIEST_YEAR = 1800
@@ -70,9 +73,32 @@ class IdentityNumber:
         return f"{self.birth_date:%Y%m}{day:02d}{self.birth_number}{self.check_digit}"
 
 
+@dataclass(frozen=True, slots=True)
+class _Today:
+    day: date
+    since: float  # its midnight in Stockholm, in seconds since the epoch
+    until: float  # the next one
+
+
+_today = _Today(date.min, float("inf"), float("-inf"))
+
+
 def today_in_sweden() -> date:
-    """Today's date in Stockholm, the reference for century inference."""
-    return datetime.now(tz=_SWEDEN).date()
+    """Today's date in Stockholm, the reference for century inference.
+
+    Kept from midnight to midnight there: asking the time zone every time cost more than
+    the rest of the guard's usual scan.
+    """
+    global _today  # noqa: PLW0603 - one immutable value, replaced whole
+    now = time.time()
+    if not _today.since <= now < _today.until:
+        day = datetime.fromtimestamp(now, tz=_SWEDEN).date()
+        since, until = (
+            datetime.combine(d, datetime.min.time(), _SWEDEN).timestamp()
+            for d in (day, day + timedelta(days=1))
+        )
+        _today = _Today(day, since, until)
+    return _today.day
 
 
 def luhn_check_digit(digits: str) -> int:
@@ -152,6 +178,8 @@ def iter_identity_numbers(text: str, *, today: date | None = None) -> Iterator[I
     if not (_DIGIT_RUN if text.isascii() else _ANY_DIGIT_RUN).search(text):
         return  # fast path: no six digits in a row, no number (and no text to normalise)
     normal = _normalise_text(text)
+    if not _TEN_DIGITS.search(normal):
+        return  # no date, separator and four digits in a row (a trace id with a run, say)
     reference = today or today_in_sweden()
     for form in _FORMS:
         for match in form.finditer(normal):
