@@ -79,6 +79,7 @@ def test_new_event_takes_type_area_sensitivity_and_subject_from_the_registry() -
         ("subject", "2d1c0b9a-0000-4000-8000-000000000000", "subject must be the aggregate key"),
         ("district", "atlantis", "unknown organisation code"),
         ("traceparent", "00-" + "0" * 32 + "-b7ad6b7169203331-01", "must not be all zeros"),
+        ("traceparent", "00-0af7651916cd43dd8448eb211c80319c-" + "0" * 16 + "-01", "all zeros"),
         ("time", "2026-03-02T10:15:00", "timezone"),
         ("specversion", "0.3", "1.0"),
     ],

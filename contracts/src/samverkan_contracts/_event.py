@@ -46,8 +46,8 @@ TRACEPARENT_PATTERN = r"^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"
 
 
 def _trace_ids_not_zero(value: str) -> str:
-    _, trace_id, parent_id, _ = value.split("-")
-    if set(trace_id) == {"0"} or set(parent_id) == {"0"}:
+    _, trace_id, parent_id, _ = value.split("-")  # 32 and 16 hex digits, by the pattern
+    if not trace_id.strip("0") or not parent_id.strip("0"):
         raise ValueError("trace-id and parent-id must not be all zeros")
     return value
 
