@@ -64,12 +64,13 @@ def board(
 
 
 KISTA = caller("kista", "caseworker", "district-manager")
+ROOMY = 1 << 20  # bytes: room for every page of a test
 KEY = board(KISTA)
 
 
 async def test_a_page_is_rendered_once_and_kept_for_at_most_its_seconds() -> None:
     clock, render = FakeClock(), Renderer()
-    pages = PageCache(2.0, 100, clock=clock)
+    pages = PageCache(2.0, ROOMY, clock=clock)
     first = await pages.get(KEY, render)
     clock.now += 1.49  # kept for three quarters of its seconds at least
     assert await pages.get(KEY, render) == first
@@ -80,7 +81,7 @@ async def test_a_page_is_rendered_once_and_kept_for_at_most_its_seconds() -> Non
 
 async def test_pages_rendered_together_are_not_all_rendered_again_together() -> None:
     clock, render = FakeClock(), Renderer()
-    pages = PageCache(2.0, 100, clock=clock)
+    pages = PageCache(2.0, ROOMY, clock=clock)
     keys = [page_key(caller(f"org-{i}", "caseworker"), "overview", None) for i in range(40)]
     for key in keys:
         await pages.get(key, render)
@@ -92,7 +93,7 @@ async def test_pages_rendered_together_are_not_all_rendered_again_together() -> 
 
 async def test_a_change_notice_forgets_every_page() -> None:
     render = Renderer()
-    pages = PageCache(60.0, 100)
+    pages = PageCache(60.0, ROOMY)
     rinkeby = page_key(caller("rinkeby", "caseworker"), "overview", None)
     await pages.get(KEY, render)
     await pages.get(rinkeby, render)
@@ -117,7 +118,7 @@ def test_pages_are_kept_apart_by_read_parameters_organisation_and_roles() -> Non
 
 
 async def test_one_organisation_never_gets_anothers_page() -> None:
-    pages = PageCache(60.0, 100)
+    pages = PageCache(60.0, ROOMY)
     for org in ("kista", "rinkeby", "kista", "rinkeby"):
 
         async def render(org: str = org) -> Page:
@@ -130,7 +131,7 @@ async def test_one_organisation_never_gets_anothers_page() -> None:
 
 async def test_callers_waiting_for_a_page_share_its_rendering() -> None:
     render = Renderer(gate=asyncio.Event())
-    pages = PageCache(60.0, 100)
+    pages = PageCache(60.0, ROOMY)
     waiting = [asyncio.create_task(pages.get(KEY, render)) for _ in range(5)]
     await render.started.wait()
     render.gate.set()  # type: ignore[union-attr]
@@ -140,7 +141,7 @@ async def test_callers_waiting_for_a_page_share_its_rendering() -> None:
 
 async def test_a_rendering_begun_before_a_change_is_handed_out_but_not_kept() -> None:
     slow, fast = Renderer(gate=asyncio.Event(), name="before"), Renderer(name="after")
-    pages = PageCache(60.0, 100)
+    pages = PageCache(60.0, ROOMY)
     early = asyncio.create_task(pages.get(KEY, slow))
     await slow.started.wait()
     pages.forget()  # the view changed while the page was being read
@@ -152,7 +153,7 @@ async def test_a_rendering_begun_before_a_change_is_handed_out_but_not_kept() ->
 
 async def test_a_failed_rendering_reaches_its_waiters_and_is_not_kept() -> None:
     render = Renderer(gate=asyncio.Event(), failing=True)
-    pages = PageCache(60.0, 100)
+    pages = PageCache(60.0, ROOMY)
     waiting = [asyncio.create_task(pages.get(KEY, render)) for _ in range(3)]
     await render.started.wait()
     render.gate.set()  # type: ignore[union-attr]
@@ -164,7 +165,7 @@ async def test_a_failed_rendering_reaches_its_waiters_and_is_not_kept() -> None:
 
 async def test_a_caller_that_goes_away_does_not_cancel_the_others() -> None:
     render = Renderer(gate=asyncio.Event())
-    pages = PageCache(60.0, 100)
+    pages = PageCache(60.0, ROOMY)
     leaving = asyncio.create_task(pages.get(KEY, render))
     staying = asyncio.create_task(pages.get(KEY, render))
     await render.started.wait()
@@ -176,26 +177,38 @@ async def test_a_caller_that_goes_away_does_not_cancel_the_others() -> None:
 
 
 async def test_the_oldest_page_goes_first_when_full() -> None:
-    render = Renderer()
-    pages = PageCache(60.0, 2)
+    render = Renderer()  # pages of 6 bytes: "page 1", ...
+    pages = PageCache(60.0, 12)
     keys = [page_key(caller(org, "caseworker"), "overview", None) for org in ("a", "b", "c")]
     for key in keys:
         await pages.get(key, render)
-    assert len(pages) == 2
+    assert (len(pages), pages.bytes) == (2, 12)
     assert (await pages.get(keys[2], render)).body == b"page 3"
     assert (await pages.get(keys[0], render)).body == b"page 4"
+    pages.forget()
+    assert pages.bytes == 0
 
 
-@pytest.mark.parametrize(("seconds", "entries"), [(0.0, 100), (60.0, 0)])
-async def test_nothing_is_kept_when_turned_off(seconds: float, entries: int) -> None:
+async def test_a_page_larger_than_the_room_is_not_kept() -> None:
+    render = Renderer(name="a much longer page")
+    pages = PageCache(60.0, 12)
+    await pages.get(KEY, render)
+    assert (len(pages), pages.bytes) == (0, 0)
+    assert render.rendered == 1
+    await pages.get(KEY, render)
+    assert render.rendered == 2
+
+
+@pytest.mark.parametrize(("seconds", "room"), [(0.0, ROOMY), (60.0, 0)])
+async def test_nothing_is_kept_when_turned_off(seconds: float, room: int) -> None:
     render = Renderer()
-    pages = PageCache(seconds, entries)
+    pages = PageCache(seconds, room)
     await pages.get(KEY, render)
     assert (await pages.get(KEY, render)).body == b"page 2"
 
 
 async def test_every_change_notice_forgets_the_pages_even_a_malformed_one() -> None:
-    pages = PageCache(60.0, 100)
+    pages = PageCache(60.0, ROOMY)
     changes = ViewChanges(pool=Any, pages=pages)  # type: ignore[arg-type] # no connection needed
     queue = changes.subscribe()
     for payload in ('{"districts": ["kista"], "areas": ["prevention"]}', "not json"):
@@ -206,7 +219,7 @@ async def test_every_change_notice_forgets_the_pages_even_a_malformed_one() -> N
 
 
 async def test_a_fresh_page_is_rendered_for_the_caller_and_kept_for_the_others() -> None:
-    pages = PageCache(60.0, 100)
+    pages = PageCache(60.0, ROOMY)
     await pages.get(KEY, Renderer(name="old"))
     slow = Renderer(gate=asyncio.Event(), name="slow")
     pages.forget()

@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         http = httpx.AsyncClient(timeout=5)
         producer = create_producer(settings.kafka_bootstrap, client_id="coordination")
         await producer.start()
-        pages = PageCache(settings.page_cache_seconds, settings.page_cache_entries)
+        pages = PageCache(settings.page_cache_seconds, settings.page_cache_mib * 1024 * 1024)
         changes = ViewChanges(pool, pages=pages)
         await changes.start()
         consumer = ProjectionConsumer(pool, producer, settings)

@@ -55,13 +55,15 @@ def page_key(principal: Principal, read: str, *parameters: Hashable) -> Key:
 
 
 class PageCache:
-    """Pages by key, each kept ``seconds`` at most (0: none kept), ``entries`` at most."""
+    """Pages by key, each kept ``seconds`` at most (0: none kept), ``max_bytes`` of bodies in
+    all at most (the oldest go first; a larger page is not kept)."""
 
     def __init__(
-        self, seconds: float, entries: int, *, clock: Callable[[], float] = time.monotonic
+        self, seconds: float, max_bytes: int, *, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self._seconds = seconds
-        self._entries = entries
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._clock = clock
         self._pages: dict[Key, tuple[float, Page]] = {}  # key -> (kept until, page)
         self._rendering: dict[Key, asyncio.Future[Page]] = {}
@@ -71,10 +73,16 @@ class PageCache:
     def __len__(self) -> int:
         return len(self._pages)
 
+    @property
+    def bytes(self) -> int:
+        """The bodies' bytes kept."""
+        return self._bytes
+
     def forget(self) -> None:
         """The view changed: forget every page, and keep none being rendered now."""
         self._changes += 1
         self._pages.clear()
+        self._bytes = 0
         self._rendering.clear()
 
     async def get(
@@ -82,13 +90,13 @@ class PageCache:
     ) -> Page:
         """The page kept under ``key``, or the one ``render`` makes (kept for next time);
         ``fresh``: one rendered for this call, neither kept nor being rendered already."""
-        if self._seconds <= 0 or self._entries <= 0:
+        if self._seconds <= 0 or self._max_bytes <= 0:
             return await render()
         kept = self._pages.get(key)
         if kept is not None and not fresh:
             if self._clock() < kept[0]:
                 return kept[1]
-            del self._pages[key]
+            self._drop(key)
         rendering = None if fresh else self._rendering.get(key)
         if rendering is None:
             rendering = asyncio.ensure_future(self._render(key, render))
@@ -104,12 +112,19 @@ class PageCache:
         finally:
             if self._rendering.get(key) is asyncio.current_task():
                 del self._rendering[key]
-        if changes == self._changes:  # no change notice since the reads began
-            while len(self._pages) >= self._entries:
-                del self._pages[next(iter(self._pages))]  # the oldest
+        if changes == self._changes and len(page.body) <= self._max_bytes:
+            self._drop(key)  # no change notice since the reads began
+            while self._bytes + len(page.body) > self._max_bytes:
+                self._drop(next(iter(self._pages)))  # the oldest
             kept = self._seconds * (1 - self._spread.random() / 4)
             self._pages[key] = (started + kept, page)
+            self._bytes += len(page.body)
         return page
+
+    def _drop(self, key: Key) -> None:
+        gone = self._pages.pop(key, None)
+        if gone is not None:
+            self._bytes -= len(gone[1].body)
 
 
 def _retrieved(rendering: asyncio.Future[Page]) -> None:

@@ -96,8 +96,11 @@ class Settings(ServiceSettings):
         "view forgets them at once, so this bounds only what sends no notice (a replay's "
         "switch-over) and what a page computes from the clock. 0 keeps none.",
     )
-    page_cache_entries: int = Field(
-        default=1000, ge=0, description="Most rendered pages kept (the oldest go first)."
+    page_cache_mib: int = Field(
+        default=64,
+        ge=0,
+        description="Most MiB of rendered pages kept per process (the oldest go first; the "
+        "central unit's board of 5,000 referrals is about 2 MiB).",
     )
     suppression_k: int = Field(
         default=5, ge=2, le=100, description="Indicator cells under k are suppressed."
