@@ -8,7 +8,9 @@ The check digit here is computed independently of the production code (the class
 from __future__ import annotations
 
 import enum
+import sys
 import types
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -96,6 +98,26 @@ def people(today: date | None = None) -> st.SearchStrategy[Person]:
         birth_number=st.integers(0, 999),
         coordination=st.booleans(),
     )
+
+
+#: Characters the guard reads as "-", " " and "+" (dashes, white space, a full-width plus).
+_LOOK_ALIKES = {
+    "-": "-\u2010\u2011\u2012\u2013\u2014\u2212\ufe63",
+    " ": " \t\n\x1f\u00a0\u2003\u3000",
+    "+": "+\uff0b",
+}
+_ZEROS = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.decimal(chr(c), None) == 0]
+
+
+def in_any_script(rendering: str) -> st.SearchStrategy[str]:
+    """``rendering`` with each digit in a script of its own and the separator a look-alike."""
+
+    def one(char: str) -> st.SearchStrategy[str]:
+        if char.isdigit():
+            return st.sampled_from(_ZEROS).map(lambda zero: chr(ord(zero) + int(char)))
+        return st.sampled_from(_LOOK_ALIKES[char])
+
+    return st.tuples(*(one(char) for char in rendering)).map("".join)
 
 
 def subject_refs() -> st.SearchStrategy[str]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-import unicodedata
 from datetime import date
 from typing import Any
 
@@ -14,7 +12,7 @@ from hypothesis import strategies as st
 from samverkan_contracts.errors import IdentityNumberFoundError, json_path
 from samverkan_contracts.guard import KEY_MARKER, ensure_no_identity_numbers, find_identity_numbers
 
-from .strategies import Person, people
+from .strategies import Person, in_any_script, people
 
 TODAY = date(2026, 5, 9)
 
@@ -142,19 +140,14 @@ def test_booleans_and_small_numbers_are_ignored() -> None:
     assert find_identity_numbers([True, 0, 12, 3.5, None], today=TODAY) == []
 
 
-_ZEROS = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.decimal(chr(c), None) == 0]
-
-
-@given(json_values, people(TODAY), st.lists(st.sampled_from(_ZEROS), min_size=12), st.data())
+@given(json_values, people(TODAY), st.data())
 def test_a_number_in_digits_of_any_script_is_found_among_any_text(
-    document: Any, person: Person, zeros: list[str], data: st.DataObject
+    document: Any, person: Person, data: st.DataObject
 ) -> None:
-    rendering = data.draw(st.sampled_from(person.renderings(TODAY)))
-    digits = iter(zeros)
-    mixed = "".join(chr(ord(next(digits)) + int(c)) if c.isdigit() else c for c in rendering)
+    disguised = data.draw(in_any_script(data.draw(st.sampled_from(person.renderings(TODAY)))))
     document = {"wrapper": [document, "Årskurs 8, Östermalm"]}
     path = data.draw(st.sampled_from(_string_paths(document)))
     original = _get(document, path)
     position = data.draw(st.integers(0, len(original)))
-    mutated = _replace(document, path, insert(original, position, mixed))
+    mutated = _replace(document, path, insert(original, position, disguised))
     assert json_path(path) in find_identity_numbers(mutated, today=TODAY)

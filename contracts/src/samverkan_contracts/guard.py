@@ -11,11 +11,12 @@ look like a ``YYYYMMDD-NNNC`` number, and ids are UUIDs.
 
 Almost every value holds no number, so the scan first gathers every text it would look at
 (strings but exact UUIDs, object keys, numbers) into one string, separated by NUL, and
-looks there for six decimal digits in a row, which every number has (its date); only the
-texts that have such a run are searched for a number, and only when one holds a number
-does the path-keeping walk below run. NUL is neither a digit nor a separator, so no match
-can span two texts. The pre-scan skips fewer UUIDs than the walk (36 characters exactly),
-so it can only say "maybe" more often, never miss a number the walk would find.
+looks there for six digits, maybe a separator and four digits in a row, which every
+number has; only the texts that have such a run are searched for a number, and only when
+one holds a number does the path-keeping walk below run. NUL is neither a digit nor a
+separator, so no match can span two texts. The pre-scan skips fewer UUIDs than the walk
+(36 characters exactly), so it can only say "maybe" more often, never miss a number the
+walk would find.
 """
 
 from __future__ import annotations
@@ -27,7 +28,12 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from samverkan_contracts.errors import IdentityNumberFoundError, PathPart, json_path
-from samverkan_contracts.idnumbers import contains_identity_number, today_in_sweden
+from samverkan_contracts.idnumbers import (
+    MARKS,
+    contains_identity_number,
+    today_in_sweden,
+    where_number_may_start,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -35,9 +41,6 @@ if TYPE_CHECKING:
 
 _UUID_LENGTH = 36
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-#: ASCII digits and non-ASCII bytes become "0", every other byte a space (see below).
-_DIGITS_AS_ZERO = bytes(0x30 if 0x30 <= b <= 0x39 or b >= 0x80 else 0x20 for b in range(256))  # noqa: PLR2004
-_SIX_DIGITS = b"000000"
 #: Suffix of a path that points at the property names of an object (JSONPath-Plus ``~``).
 KEY_MARKER = ".*~"
 
@@ -87,22 +90,21 @@ def _add_other(texts: list[str], stack: list[object], item: object) -> None:
         stack.extend(item)
 
 
-def _texts_with_digit_runs(joined: str) -> Iterator[str]:
-    """The NUL-separated texts of ``joined`` that may have six decimal digits in a row.
+def _texts_that_may_hold_numbers(joined: str) -> Iterator[str]:
+    """The NUL-separated texts of ``joined`` that ``may_hold_number`` says may hold one.
 
-    Found without a regular expression (5x faster): in the UTF-8 bytes, ASCII digits and
-    every byte of a non-ASCII character (a digit of another script among them) read as a
-    digit, so a text of ASCII letters only is passed over in C, and one with the odd "ö"
-    too; NUL is one byte and part of no other character, so the texts stay apart.
+    Found in C, without a regular expression or normalising any text: a text of ASCII
+    letters passes, and one with Swedish letters too. NUL is one byte in UTF-8, part of no
+    other character, and marked as neither digit nor separator, so the texts stay apart.
     """
     data = joined.encode("utf-8", "surrogatepass")
-    runs = data.translate(_DIGITS_AS_ZERO)
-    start = runs.find(_SIX_DIGITS)
+    marks = data.translate(MARKS)
+    start = where_number_may_start(marks)
     while start != -1:
         end = data.find(b"\0", start)
         end = len(data) if end == -1 else end
         yield data[data.rfind(b"\0", 0, start) + 1 : end].decode("utf-8", "surrogatepass")
-        start = runs.find(_SIX_DIGITS, end)
+        start = where_number_may_start(marks, end)
 
 
 def _holds_number(text: str, today: date) -> bool:
@@ -113,7 +115,7 @@ def find_identity_numbers(
     value: object, *, today: date | None = None, prefix: Sequence[PathPart] = ()
 ) -> list[str]:
     """JSONPaths of every place in ``value`` that holds a valid identity number."""
-    candidates = list(_texts_with_digit_runs("\0".join(_texts(value))))  # see the docstring
+    candidates = list(_texts_that_may_hold_numbers("\0".join(_texts(value))))  # see the docstring
     if not candidates:
         return []  # without asking for today's date, which costs more than this scan
     reference = today or today_in_sweden()

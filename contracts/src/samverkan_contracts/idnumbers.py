@@ -28,16 +28,22 @@ if TYPE_CHECKING:
 _SWEDEN = ZoneInfo("Europe/Stockholm")
 _SEP = "[-+ ]"  # after normalisation (see _normalise_text)
 _DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2212")
-_ASCII_SPACE = {code: " " for code in range(128) if chr(code).isspace()}
+_ASCII_SPACES = bytes(code for code in range(128) if chr(code).isspace())
+_ASCII_SPACE = bytes.maketrans(_ASCII_SPACES, b" " * len(_ASCII_SPACES))
 _FORMS = (
     re.compile(rf"(?<![0-9])(?=([0-9]{{8}})({_SEP}?)([0-9]{{4}})(?![0-9]))"),
     re.compile(rf"(?<![0-9])(?=([0-9]{{6}})({_SEP}?)([0-9]{{4}})(?![0-9]))"),
 )
-_DIGIT_RUN = re.compile(r"[0-9]{6}")
-#: The same in any script: ``\d`` matches exactly the characters that have a decimal value.
-_ANY_DIGIT_RUN = re.compile(r"\d{6}")
-#: What every number has somewhere: six digits, maybe a separator, then four.
-_TEN_DIGITS = re.compile(rf"[0-9]{{6}}{_SEP}?[0-9]{{4}}")
+#: A UTF-8 byte as ``may_hold_number`` reads it: an ASCII digit, or any byte of a non-ASCII
+#: character (a digit, dash or space of another script among them), is "0"; an ASCII
+#: separator (``-``, ``+`` or white space) "-"; anything else a space.
+MARKS = bytes(
+    0x30 if chr(b).isdigit() or b >= 0x80 else 0x2D if b in b"-+" + _ASCII_SPACES else 0x20  # noqa: PLR2004
+    for b in range(256)
+)
+#: What the marks of any number hold: six digits, then four, with one separator or none.
+_TEN = b"0" * 10
+_SIX_SEPARATOR_FOUR = b"000000-0000"
 _FULL = re.compile(rf"([0-9]{{8}}|[0-9]{{6}})({_SEP}?)([0-9]{{4}})")
 _COORDINATION_OFFSET = 60
 _EARLIEST_YEAR = 1800
@@ -160,8 +166,27 @@ def _normalise_text(text: str) -> str:
     """Same length as ``text``: any decimal digit (full-width, Arabic-Indic, ...) becomes its
     ASCII digit, any dash "-", any white space " ". Superscripts and fractions stay apart."""
     if text.isascii():
-        return text.translate(_ASCII_SPACE)
+        return text.encode("ascii").translate(_ASCII_SPACE).decode("ascii")
     return "".join(_normal_char(char) for char in text)
+
+
+def may_hold_number(marks: bytes) -> bool:
+    """False when text whose UTF-8 bytes, translated with ``MARKS``, are ``marks`` can hold
+    no number: every number is six digits, maybe a separator and four digits in a row,
+    and those characters' bytes all read "0" but for one ASCII separator's "-"."""
+    return _TEN in marks or _SIX_SEPARATOR_FOUR in marks
+
+
+def where_number_may_start(marks: bytes, start: int = 0) -> int:
+    """The first place from ``start`` where ``marks`` (see ``may_hold_number``) may show a
+    number, or -1."""
+    ten, six = marks.find(_TEN, start), marks.find(_SIX_SEPARATOR_FOUR, start)
+    return six if ten == -1 else ten if six == -1 else min(ten, six)
+
+
+def marks_of(text: str) -> bytes:
+    """``text``'s UTF-8 bytes translated with ``MARKS`` (lone surrogates included)."""
+    return text.encode("utf-8", "surrogatepass").translate(MARKS)
 
 
 def parse_identity_number(text: str, *, today: date | None = None) -> IdentityNumber:
@@ -175,11 +200,9 @@ def parse_identity_number(text: str, *, today: date | None = None) -> IdentityNu
 
 def iter_identity_numbers(text: str, *, today: date | None = None) -> Iterator[IdentityNumber]:
     """Every valid number written anywhere in ``text`` (bounded by non-digits), in any format."""
-    if not (_DIGIT_RUN if text.isascii() else _ANY_DIGIT_RUN).search(text):
-        return  # fast path: no six digits in a row, no number (and no text to normalise)
+    if not may_hold_number(marks_of(text)):
+        return  # the usual case, found in C without normalising the text
     normal = _normalise_text(text)
-    if not _TEN_DIGITS.search(normal):
-        return  # no date, separator and four digits in a row (a trace id with a run, say)
     reference = today or today_in_sweden()
     for form in _FORMS:
         for match in form.finditer(normal):
