@@ -126,12 +126,12 @@ def _infer_year(yy: int, month: int, day: int, separator: str, today: date) -> i
 def interpret(date_digits: str, separator: str, tail: str, today: date) -> IdentityNumber | None:
     """Check one candidate (6 or 8 date digits, separator, 4 digits); None if it is not valid."""
     short = date_digits[-6:]
-    if luhn_check_digit(short + tail[:3]) != int(tail[3]):
-        return None
     month, raw_day = int(short[2:4]), int(short[4:6])
     coordination = raw_day > _COORDINATION_OFFSET
     day = raw_day - _COORDINATION_OFFSET if coordination else raw_day
     if not (1 <= month <= 12 and 1 <= day <= 31):  # noqa: PLR2004 - calendar bounds
+        return None  # before the check digit, which costs more to compute
+    if luhn_check_digit(short + tail[:3]) != int(tail[3]):
         return None
     if len(date_digits) == 8:  # noqa: PLR2004 - the 12-digit form names its century
         year = int(date_digits[:4])
