@@ -12,6 +12,7 @@ from samverkan_contracts._event import (
     validate_client_guarded,
     wire_dict,
 )
+from samverkan_contracts._json import loads
 from samverkan_contracts.base import EventData
 from samverkan_contracts.errors import ErrorDetail, InvalidEventError
 from samverkan_contracts.guard import ensure_no_identity_numbers
@@ -23,7 +24,7 @@ MAX_BATCH_EVENTS = 500
 
 def _decode(body: str | bytes) -> Any:
     try:
-        return json.loads(body)
+        return loads(body)
     except (ValueError, UnicodeDecodeError):
         raise InvalidEventError.single("$", "invalid_json", "the body is not valid JSON") from None
 

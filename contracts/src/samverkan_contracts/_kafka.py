@@ -10,7 +10,6 @@ telemetry middleware is left alone.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, NamedTuple
 
 from cloudevents.core.bindings import kafka
@@ -18,6 +17,7 @@ from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent as SdkCloudEvent
 
 from samverkan_contracts._event import CloudEvent, validate_guarded, wire_dict
+from samverkan_contracts._json import loads
 from samverkan_contracts.errors import InvalidEventError
 from samverkan_contracts.guard import ensure_no_identity_numbers
 
@@ -129,7 +129,7 @@ def from_kafka(
     """
     raw = _attributes(headers)
     try:
-        data = json.loads(value)
+        data = loads(value)
     except (ValueError, UnicodeDecodeError):
         raise InvalidEventError.single("$.data", "invalid_json", "the value is not JSON") from None
     raw["data"] = data
