@@ -30,10 +30,8 @@ _SEP = "[-+ ]"  # after normalisation (see _normalise_text)
 _DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2212")
 _ASCII_SPACES = bytes(code for code in range(128) if chr(code).isspace())
 _ASCII_SPACE = bytes.maketrans(_ASCII_SPACES, b" " * len(_ASCII_SPACES))
-_FORMS = (
-    re.compile(rf"(?<![0-9])(?=([0-9]{{8}})({_SEP}?)([0-9]{{4}})(?![0-9]))"),
-    re.compile(rf"(?<![0-9])(?=([0-9]{{6}})({_SEP}?)([0-9]{{4}})(?![0-9]))"),
-)
+#: A number starting here, 12 or 10 digits (at one place only one of the two can match).
+_FORM = re.compile(rf"(?<![0-9])(?=([0-9]{{8}}|[0-9]{{6}})({_SEP}?)([0-9]{{4}})(?![0-9]))")
 #: A UTF-8 byte as ``may_hold_number`` reads it: an ASCII digit, or any byte of a non-ASCII
 #: character (a digit, dash or space of another script among them), is "0"; an ASCII
 #: separator (``-``, ``+`` or white space) "-"; anything else a space.
@@ -199,16 +197,16 @@ def parse_identity_number(text: str, *, today: date | None = None) -> IdentityNu
 
 
 def iter_identity_numbers(text: str, *, today: date | None = None) -> Iterator[IdentityNumber]:
-    """Every valid number written anywhere in ``text`` (bounded by non-digits), in any format."""
+    """Every valid number written anywhere in ``text`` (bounded by non-digits), in any format,
+    in the order they start in."""
     if not may_hold_number(marks_of(text)):
         return  # the usual case, found in C without normalising the text
     normal = _normalise_text(text)
     reference = today or today_in_sweden()
-    for form in _FORMS:
-        for match in form.finditer(normal):
-            found = interpret(*_groups(match), reference)
-            if found is not None:
-                yield found
+    for match in _FORM.finditer(normal):
+        found = interpret(*_groups(match), reference)
+        if found is not None:
+            yield found
 
 
 def contains_identity_number(text: str, *, today: date | None = None) -> bool:
