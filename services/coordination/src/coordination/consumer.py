@@ -257,14 +257,14 @@ class ProjectionConsumer:
         async with self.pool.acquire() as conn:
             schema = await schemas.live_schema(conn)
             stored = await schemas.positions(conn, schema) if schema else {}
-            behind = {
+            past_end = {
                 (tp.topic, tp.partition): position
                 for tp in partitions
                 if (position := stored.get((tp.topic, tp.partition))) is not None
                 and position > ends[tp]
             }
-            if schema and behind:
-                for (topic, partition), position in sorted(behind.items()):
+            if schema and past_end:
+                for (topic, partition), position in sorted(past_end.items()):
                     log.error(
                         "stored position %d of %s[%d] is past the end of the log (%d): "
                         "reading the partition again from its beginning",
@@ -273,10 +273,10 @@ class ProjectionConsumer:
                         partition,
                         ends[TopicPartition(topic, partition)],
                     )
-                await view.restart_positions(conn, schema, behind)
+                await view.restart_positions(conn, schema, past_end)
         for tp in partitions:
             position = stored.get((tp.topic, tp.partition))
-            if position is None or (tp.topic, tp.partition) in behind:
+            if position is None or (tp.topic, tp.partition) in past_end:
                 await self._consumer.seek_to_beginning(tp)
             else:
                 self._consumer.seek(tp, position)
