@@ -40,8 +40,7 @@ MARKS = bytes(
     for b in range(256)
 )
 #: What the marks of any number hold: six digits, then four, with one separator or none.
-_TEN = b"0" * 10
-_SIX_SEPARATOR_FOUR = b"000000-0000"
+_NUMBER_MARKS = re.compile(rb"000000-?0000")
 _FULL = re.compile(rf"([0-9]{{8}}|[0-9]{{6}})({_SEP}?)([0-9]{{4}})")
 _COORDINATION_OFFSET = 60
 _EARLIEST_YEAR = 1800
@@ -172,14 +171,14 @@ def may_hold_number(marks: bytes) -> bool:
     """False when text whose UTF-8 bytes, translated with ``MARKS``, are ``marks`` can hold
     no number: every number is six digits, maybe a separator and four digits in a row,
     and those characters' bytes all read "0" but for one ASCII separator's "-"."""
-    return _TEN in marks or _SIX_SEPARATOR_FOUR in marks
+    return _NUMBER_MARKS.search(marks) is not None
 
 
 def where_number_may_start(marks: bytes, start: int = 0) -> int:
     """The first place from ``start`` where ``marks`` (see ``may_hold_number``) may show a
     number, or -1."""
-    ten, six = marks.find(_TEN, start), marks.find(_SIX_SEPARATOR_FOUR, start)
-    return six if ten == -1 else ten if six == -1 else min(ten, six)
+    found = _NUMBER_MARKS.search(marks, start)
+    return -1 if found is None else found.start()
 
 
 def marks_of(text: str) -> bytes:
