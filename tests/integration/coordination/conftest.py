@@ -4,6 +4,7 @@ included) with its own consumer group; tests publish CloudEvents straight onto t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
@@ -14,12 +15,13 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from coordination.app import create_app
 from coordination.settings import Settings
-from coordination.store.schema import live_schema
+from coordination.store.schema import create_view, drop_view, live_schema
 from fastapi import FastAPI
 
 from samverkan_contracts.base import EventData
 from samverkan_contracts.envelope import CloudEvent, to_kafka
 from tests.stack import STACK
+from tests.support.db import connect
 
 pytestmark = pytest.mark.integration
 
@@ -94,6 +96,19 @@ async def eventually(
         if asyncio.get_running_loop().time() > deadline:
             pytest.fail(f"{what} did not catch up within {seconds} s")
         await asyncio.sleep(0.1)
+
+
+@contextlib.asynccontextmanager
+async def scratch_view() -> AsyncIterator[tuple[asyncpg.Connection, str]]:
+    """A connection and an empty view schema of the caller's own (never the live one),
+    dropped after."""
+    conn = await connect("coordination")
+    schema = await create_view(conn)
+    try:
+        yield conn, schema
+    finally:
+        await drop_view(conn, schema)
+        await conn.close()
 
 
 async def in_view(pool: asyncpg.Pool, sql: str, *args: Any) -> Any:

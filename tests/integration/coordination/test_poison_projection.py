@@ -14,11 +14,11 @@ import pytest
 from coordination.domain.deadletters import DeadLetter
 from coordination.domain.records import Record
 from coordination.projection import apply_batch, in_transaction
-from coordination.store.schema import create_view, drop_view, positions, q
+from coordination.store.schema import positions, q
 
 from samverkan_common.db import Connection
 from tests.integration.coordination import factories as f
-from tests.support.db import connect
+from tests.integration.coordination.conftest import scratch_view
 
 pytestmark = pytest.mark.integration
 
@@ -34,14 +34,8 @@ class KeptLetters:
 
 @pytest.fixture
 async def conn_and_view() -> AsyncIterator[tuple[asyncpg.Connection, str]]:
-    """A connection and an empty view of its own (never the live one)."""
-    conn = await connect("coordination")
-    schema = await create_view(conn)
-    try:
-        yield conn, schema
-    finally:
-        await drop_view(conn, schema)
-        await conn.close()
+    async with scratch_view() as pair:
+        yield pair
 
 
 def contacts(*who: str) -> list[Record]:

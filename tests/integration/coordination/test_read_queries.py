@@ -16,11 +16,10 @@ import pytest
 from coordination import reads
 from coordination.domain import rules
 from coordination.store import queries
-from coordination.store.schema import create_view, drop_view
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.support.db import connect
+from tests.integration.coordination.conftest import scratch_view
 
 pytestmark = pytest.mark.integration
 
@@ -66,13 +65,8 @@ def consultation(draw: st.DrawFn) -> rules.Consultation:
 @pytest.fixture(scope="module")
 async def scratch() -> AsyncIterator[tuple[asyncpg.Connection, str]]:
     """A connection and an empty view schema of this module's own (dropped after)."""
-    conn = await connect("coordination")
-    schema = await create_view(conn)
-    try:
-        yield conn, schema
-    finally:
-        await drop_view(conn, schema)
-        await conn.close()
+    async with scratch_view() as pair:
+        yield pair
 
 
 async def _write(conn: asyncpg.Connection, schema: str, rows: list[rules.Consultation]) -> None:
