@@ -12,8 +12,8 @@ coordination service (``from_kafka``) and the domain services' ingestion API
 * ``samples``: one of every golden sample in contracts/samples (every event type).
 
 As in production, every Kafka record carries the transport ``traceparent`` header the
-services' publisher adds, and every other event of the workload mix its own trace context
-(``ce_traceparent``), as events from traced client systems do.
+services' publisher adds; ``--traced`` of the workload mix's events (half by default) carry
+their own trace context too (``ce_traceparent``), as events from traced client systems do.
 
 Each path is timed ``--repeat`` times over the whole mix, ``--rounds`` times round;
 the table shows the median and the best round in µs of CPU time (this thread's, so
@@ -66,12 +66,15 @@ def _traceparent(rng: random.Random) -> str:
     return f"00-{rng.getrandbits(128):032x}-{rng.getrandbits(64):016x}-01"
 
 
-def workload_mix(blocks: int) -> list[Event]:
-    """``blocks`` blocks of the platform benchmark's 20-event mix, every other one traced."""
+def workload_mix(blocks: int, traced: float = 0.5) -> list[Event]:
+    """``blocks`` blocks of the platform benchmark's 20-event mix, a ``traced`` share of them
+    (spread evenly) with a trace context of their own."""
     maker, rng = Blocks(seed=8), random.Random(8)  # noqa: S311 - benchmark data, not secrets
     events = [event for _ in range(blocks) for event in maker.block()]
     return [
-        e.model_copy(update={"traceparent": _traceparent(rng)}) if i % 2 else e
+        e.model_copy(update={"traceparent": _traceparent(rng)})
+        if int((i + 1) * traced) > int(i * traced)
+        else e
         for i, e in enumerate(events)
     ]
 
@@ -84,9 +87,9 @@ SWEDISH = {
 }
 
 
-def swedish_mix(blocks: int) -> list[Event]:
+def swedish_mix(blocks: int, traced: float = 0.5) -> list[Event]:
     """The workload mix with its free text in Swedish."""
-    return [_in_swedish(e) for e in workload_mix(blocks)]
+    return [_in_swedish(e) for e in workload_mix(blocks, traced)]
 
 
 def _in_swedish(event: Event) -> Event:
@@ -153,6 +156,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--repeat", type=int, default=5, help="runs over the mix per round")
     parser.add_argument("--rounds", type=int, default=31, help="timed rounds per path")
     parser.add_argument("--only", default="", help="comma-separated paths, e.g. kafka")
+    parser.add_argument(
+        "--traced", type=float, default=0.5, help="share of events with a ce_traceparent"
+    )
     parser.add_argument("--mix", default="workload,swedish,samples", help="comma-separated mixes")
     parser.add_argument("--loop", type=float, default=0.0, help="parse for SECONDS, no timing")
     return parser
@@ -161,8 +167,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     mixes = {
-        "workload": lambda: workload_mix(args.blocks),
-        "swedish": lambda: swedish_mix(args.blocks),
+        "workload": lambda: workload_mix(args.blocks, args.traced),
+        "swedish": lambda: swedish_mix(args.blocks, args.traced),
         "samples": sample_mix,
     }
     only = set(filter(None, args.only.split(",")))
