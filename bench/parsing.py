@@ -15,13 +15,13 @@ As in production, every Kafka record carries the transport ``traceparent`` heade
 services' publisher adds; ``--traced`` of the workload mix's events (half by default) carry
 their own trace context too (``ce_traceparent``), as events from traced client systems do.
 
-Each path is timed ``--repeat`` times over the whole mix, ``--rounds`` times round;
-the table shows the median and the best round in µs of CPU time (this thread's, so
-time the scheduler gives other processes is not counted) per event; on a shared machine
-the best round is the steadier figure. Every parsed event is
-first checked against the event it came from, so a broken parser cannot look fast.
-``--loop SECONDS --only PATH`` parses on one path for that long without timing (for
-py-spy). Run it alone on the machine: ``flock var/heavy.lock python -m bench.parsing``.
+Each path is timed ``--repeat`` times over the whole mix, ``--rounds`` times round; the
+table shows the median and the best round in µs of CPU time per event (this thread's, so
+time the scheduler gives other processes is not counted; on a shared machine the best
+round is the steadier figure). Every parsed event is first checked against the event it
+came from, so a broken parser cannot look fast. ``--loop SECONDS --only PATH`` parses on
+one path for that long without timing (for py-spy). Run it alone on the machine:
+``flock var/heavy.lock python -m bench.parsing``.
 """
 
 from __future__ import annotations
