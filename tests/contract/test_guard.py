@@ -122,6 +122,15 @@ def test_exact_uuids_are_not_numbers_but_uuids_with_extra_text_are_scanned() -> 
     assert find_identity_numbers({"id": uuid_like + " x"}, today=TODAY) == ["$.id"]
 
 
+def test_exact_trace_contexts_are_not_numbers_but_the_same_text_with_more_is_scanned() -> None:
+    # A random trace id may hold a valid number (198112189876 here); refusing it would refuse
+    # a valid event and every retry with the same trace context.
+    traceparent = "00-198112189876af7651916cd43dd84480-b7ad6b7169203331-01"
+    assert find_identity_numbers({"traceparent": traceparent}, today=TODAY) == []
+    assert find_identity_numbers({"x": traceparent + " x"}, today=TODAY) == ["$.x"]
+    assert find_identity_numbers({"x": traceparent.upper()}, today=TODAY) == ["$.x"]
+
+
 def test_digits_of_any_script_and_any_dash_count_but_fractions_do_not() -> None:
     assert find_identity_numbers(["\uff18\uff11\uff11\uff12\uff11\uff18-9876"], today=TODAY) == [
         "$[0]"

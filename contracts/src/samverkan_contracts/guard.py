@@ -6,17 +6,19 @@ object key that holds a valid number, in any format. Every event model runs the
 same scan before its fields are validated (``ensure_no_identity_numbers``), so
 a refused event's error names the path and never echoes the number.
 
-Exact UUID strings are skipped: about one random UUID in 20,000 would otherwise
-look like a ``YYYYMMDD-NNNC`` number, and ids are UUIDs.
+Exact UUID strings and exact W3C trace contexts (``traceparent``) are skipped: about one
+random UUID in 20,000 and one random trace context in 3,000 would otherwise look like a
+``YYYYMMDD-NNNC`` number (refusing a valid event, and its every retry, at random), and ids
+and trace contexts are random hex made by machines.
 
 Almost every value holds no number, so the scan first gathers every text it would look at
-(strings but exact UUIDs, object keys, numbers) into one string, separated by NUL, and
+(strings but exact ids, object keys, numbers) into one string, separated by NUL, and
 looks there for six digits, maybe a separator and four digits in a row, which every
 number has; only the texts that have such a run are searched for a number, and only when
 one holds a number does the path-keeping walk below run. NUL is neither a digit nor a
-separator, so no match can span two texts. The pre-scan skips fewer UUIDs than the walk
-(36 characters exactly), so it can only say "maybe" more often, never miss a number the
-walk would find.
+separator, so no match can span two texts. The pre-scan skips fewer ids than the walk
+(of their exact lengths only), so it can only say "maybe" more often, never miss a number
+the walk would find.
 """
 
 from __future__ import annotations
@@ -39,20 +41,24 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
     from datetime import date
 
-_UUID_LENGTH = 36
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+#: Lengths of a UUID and of a W3C ``traceparent``.
+_ID_LENGTHS = frozenset({36, 55})
+_ID = re.compile(
+    r"^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2})$"
+)
 #: Suffix of a path that points at the property names of an object (JSONPath-Plus ``~``).
 KEY_MARKER = ".*~"
 
 
 def _texts(value: object) -> list[str]:
-    """Every text the walk below looks at: strings (bar exact UUIDs), keys, numbers."""
+    """Every text the walk below looks at: strings (bar exact ids), keys, numbers."""
     texts: list[str] = []
     stack: list[object] = [value]
     while stack:
         item = stack.pop()
         if type(item) is str:  # the common cases first, by exact type
-            if len(item) != _UUID_LENGTH or not _UUID.match(item):
+            if len(item) not in _ID_LENGTHS or not _ID.match(item):
                 texts.append(item)
         elif type(item) is dict:
             _add_mapping(texts, stack, item)
@@ -70,7 +76,7 @@ def _add_mapping(texts: list[str], stack: list[object], item: Mapping[object, ob
         texts.extend(k for k in item if isinstance(k, str))
     for child in item.values():  # strings here, the rest through the stack
         if type(child) is str:
-            if len(child) != _UUID_LENGTH or not _UUID.match(child):
+            if len(child) not in _ID_LENGTHS or not _ID.match(child):
                 texts.append(child)
         else:
             stack.append(child)
@@ -109,7 +115,7 @@ def _texts_that_may_hold_numbers(joined: str) -> Iterator[str]:
 
 
 def _holds_number(text: str, today: date) -> bool:
-    return contains_identity_number(text, today=today) and not _UUID.match(text)
+    return contains_identity_number(text, today=today) and not _ID.match(text)
 
 
 def find_identity_numbers(
