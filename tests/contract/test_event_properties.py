@@ -103,6 +103,7 @@ FREE_TEXT = {
 
 
 @pytest.mark.parametrize(("event_type", "field"), FREE_TEXT.items())
+@settings(suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(person=people(), check=st.integers(0, 9), data=st.data())
 def test_wrong_check_digits_in_free_text_are_accepted(
     event_type: str, field: tuple[str, str], person: Person, check: int, data: st.DataObject
