@@ -378,9 +378,20 @@ async def erase_subject(  # noqa: PLR0913 - the erasure record's fields
     requested_at: Any,
     event_id: Any,
 ) -> None:
-    """Remove the subject from every table of the view, deny it, and record the erasure."""
+    """Remove the subject from every table of the view, deny it and every aggregate an event
+    named it in, and record the erasure.
+
+    The aggregates: those linked to the subject, and those of its steps (every event that
+    names a subject is a step). A replay applies the erasure first and then denies the
+    aggregate of each event naming the subject as it comes: the same list.
+    """
     rows = await conn.fetch(
-        q("SELECT aggregate_id FROM {s}.subject_links WHERE subject_ref = $1", schema), subject_ref
+        q(
+            "SELECT aggregate_id FROM {s}.subject_links WHERE subject_ref = $1 "
+            "UNION SELECT aggregate_id FROM {s}.steps WHERE subject_ref = $1",
+            schema,
+        ),
+        subject_ref,
     )
     await erase_aggregates(conn, schema, [r["aggregate_id"] for r in rows])
     for template in _DELETE_SUBJECT:
