@@ -152,7 +152,7 @@ async def p3(settings: Settings, start: Offsets, end: Offsets) -> tuple[int, flo
     processes), without switching to it; the records and seconds."""
     async with reader(settings) as (pool, consumer):
         async with pool.acquire() as conn:
-            view = await schemas.create_view(conn)
+            view = await schemas.create_view(conn, bulk=True)
         ranges = [(t, p, start.get((t, p), 0), n) for (t, p), n in sorted(end.items())]
         progress = Progress(sum(n - first for _, _, first, n in ranges), sys.stderr)
         await rebuild(

@@ -36,6 +36,11 @@ claim() {
 
 ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
 
+# Settings for the view's write load, given at every start (so an existing data directory
+# gets them too): buffers for the view's indexes, checkpoints far enough apart that a replay
+# or a burst does not force them, and full-page images compressed (docs/operations.md).
+TUNING="-c shared_buffers=256MB -c max_wal_size=4GB -c checkpoint_timeout=15min -c wal_compression=on"
+
 psql_super() { as_pg "$PG_BIN/psql" -q -v ON_ERROR_STOP=1 -h "$SOCK" -p "$PG_PORT" -U postgres -d postgres "$@"; }
 
 ensure_databases() {
@@ -65,11 +70,10 @@ start() {
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$SOCK'
 max_connections = 200
-shared_buffers = 128MB
 fsync = on
 CONF
   fi
-  as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGLOG" -o "-p $PG_PORT" -w -t 60 start >/dev/null
+  as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGLOG" -o "-p $PG_PORT $TUNING" -w -t 60 start >/dev/null
   wait_until 30 "PostgreSQL" ready || { tail -20 "$PGLOG"; die "PostgreSQL did not start"; }
   ensure_databases
 }

@@ -13,7 +13,7 @@ from coordination.domain.erasure import subject_digest
 from coordination.replay import replay
 from coordination.settings import Settings
 from coordination.store import audit
-from coordination.store.schema import VIEW_TABLES, live_schema
+from coordination.store.schema import INDEXES, VIEW_TABLES, live_schema
 from fastapi import FastAPI
 
 from samverkan_common.db import Connection
@@ -167,6 +167,11 @@ async def test_erasure_removes_the_subject_everywhere_and_a_replay_keeps_it_out(
     assert "100.0%" in printed
     async with pool.acquire() as conn:
         assert await live_schema(conn) == report.schema != old
+        # Built without its read indexes, the new view has every one before going live.
+        names = await conn.fetchval(
+            "SELECT array_agg(indexname) FROM pg_indexes WHERE schemaname = $1", report.schema
+        )
+        assert set(INDEXES) <= set(names)
     assert await subject_rows(pool, who) == 0
     # The live consumer goes on in the new view.
     marker = f.event(f.activity(day), "skarholmen", time=f.at(day))

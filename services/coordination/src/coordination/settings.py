@@ -51,11 +51,12 @@ class Settings(ServiceSettings):
         "stream pays for batches that make a busy one cheaper (benchmark P2).",
     )
     replay_workers: int = Field(
-        default=2,
+        default=3,
         ge=1,
         le=32,
         description="Processes a replay reads the area topics with, each its own share of the "
-        "partitions (one per core is the fastest).",
+        "partitions; one more than the cores is the fastest, as each waits for PostgreSQL part "
+        "of the time (benchmark P3).",
     )
     referral_ack_hours: dict[str, int] = Field(
         default={"urgent": 24, "routine": 72},

@@ -7,8 +7,12 @@ they are put into SQL text; nothing a caller sends ever becomes part of a name.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
+from collections.abc import Iterable, Sequence
+
+import asyncpg
 
 from samverkan_common.db import Connection
 
@@ -58,7 +62,6 @@ CREATE TABLE {s}.plans (
     next_review_on date        NOT NULL,
     updated_at     timestamptz NOT NULL
 );
-CREATE INDEX ON {s}.plans (district, area);
 CREATE TABLE {s}.referrals (
     referral_id    uuid PRIMARY KEY,
     district       text,
@@ -79,9 +82,6 @@ CREATE TABLE {s}.referrals (
     outcome        text,
     withdrawn_at   timestamptz
 );
-CREATE INDEX ON {s}.referrals (from_org);
-CREATE INDEX ON {s}.referrals (to_org);
-CREATE INDEX ON {s}.referrals (subject_ref);
 CREATE TABLE {s}.consultations (
     consultation_id uuid PRIMARY KEY,
     district        text,
@@ -95,7 +95,6 @@ CREATE TABLE {s}.consultations (
     closed_at       timestamptz,
     resolution      text
 );
-CREATE INDEX ON {s}.consultations (district);
 CREATE TABLE {s}.contacts (
     contact_id   uuid PRIMARY KEY,
     subject_ref  text        NOT NULL,
@@ -103,14 +102,12 @@ CREATE TABLE {s}.contacts (
     arena        text        NOT NULL,
     contacted_at timestamptz NOT NULL
 );
-CREATE INDEX ON {s}.contacts (subject_ref, contacted_at);
 CREATE TABLE {s}.housing_signals (
     signal_id   uuid PRIMARY KEY,
     district    text NOT NULL,
     reported_by text NOT NULL,
     observed_on date NOT NULL
 );
-CREATE INDEX ON {s}.housing_signals (district, observed_on);
 CREATE TABLE {s}.cases (
     case_id          uuid PRIMARY KEY,
     district         text,
@@ -125,7 +122,6 @@ CREATE TABLE {s}.cases (
     closed_on        date,
     outcome          text
 );
-CREATE INDEX ON {s}.cases (subject_ref);
 CREATE TABLE {s}.episodes (
     episode_id  uuid PRIMARY KEY,
     district    text,
@@ -136,7 +132,6 @@ CREATE TABLE {s}.episodes (
     ended_on    date,
     end_reason  text
 );
-CREATE INDEX ON {s}.episodes (subject_ref);
 CREATE TABLE {s}.consents (
     consent_id   uuid PRIMARY KEY,
     subject_ref  text NOT NULL,
@@ -147,12 +142,10 @@ CREATE TABLE {s}.consents (
     valid_until  date,
     revoked_on   date
 );
-CREATE INDEX ON {s}.consents (subject_ref);
 CREATE TABLE {s}.subject_links (
     aggregate_id text PRIMARY KEY,
     subject_ref  text NOT NULL
 );
-CREATE INDEX ON {s}.subject_links (subject_ref);
 CREATE TABLE {s}.steps (
     event_id     uuid PRIMARY KEY,
     subject_ref  text,
@@ -165,8 +158,6 @@ CREATE TABLE {s}.steps (
     restricted   boolean     NOT NULL,
     data         jsonb       NOT NULL
 );
-CREATE INDEX ON {s}.steps (subject_ref);
-CREATE INDEX ON {s}.steps (aggregate_id);
 CREATE TABLE {s}.erased (
     digest bytea PRIMARY KEY,
     kind   text NOT NULL
@@ -180,12 +171,24 @@ CREATE TABLE {s}.erasures (
 );
 """
 
-#: Indexes of the read API's pages: what is open or waiting, and the recent windows. Named,
-#: so that a view made before one was added gets it when the service starts
-#: (``ensure_live_view``); a new view (a replay's too) is made with all of them. The view's
-#: tables get no parallel plans: the read API's queries take about a millisecond, starting
-#: parallel workers about ten.
-READ_INDEXES = {
+#: Secondary indexes, named (the names PostgreSQL gives an unnamed index, so views made
+#: before they were listed here match): those of erasing a subject, then those of the read
+#: API's pages (what is open or waiting, the recent windows). A view made before one was
+#: added gets it when the service starts (``ensure_live_view``).
+INDEXES = {
+    "steps_aggregate_id_idx": "{s}.steps (aggregate_id)",
+    "subject_links_subject_ref_idx": "{s}.subject_links (subject_ref)",
+    "referrals_subject_ref_idx": "{s}.referrals (subject_ref)",
+    "contacts_subject_ref_contacted_at_idx": "{s}.contacts (subject_ref, contacted_at)",
+    "cases_subject_ref_idx": "{s}.cases (subject_ref)",
+    "episodes_subject_ref_idx": "{s}.episodes (subject_ref)",
+    "consents_subject_ref_idx": "{s}.consents (subject_ref)",
+    "steps_subject_ref_idx": "{s}.steps (subject_ref)",
+    "plans_district_area_idx": "{s}.plans (district, area)",
+    "referrals_from_org_idx": "{s}.referrals (from_org)",
+    "referrals_to_org_idx": "{s}.referrals (to_org)",
+    "consultations_district_idx": "{s}.consultations (district)",
+    "housing_signals_district_observed_on_idx": "{s}.housing_signals (district, observed_on)",
     "event_counts_day": "{s}.event_counts (day)",
     "referrals_open": "{s}.referrals (coalesce(sent_at, received_at, accepted_at)) "
     "WHERE completed_at IS NULL AND declined_at IS NULL AND withdrawn_at IS NULL",
@@ -194,6 +197,9 @@ READ_INDEXES = {
     "consultations_answered": "{s}.consultations (answered_at) WHERE answered_at IS NOT NULL",
     "contacts_contacted_at": "{s}.contacts (contacted_at)",
 }
+#: The indexes applying a batch itself uses: an event of an erased subject erases its
+#: aggregate's steps (by aggregate id) even while a replay fills a fresh view.
+APPLY_INDEXES = ("steps_aggregate_id_idx",)
 
 
 def column_types() -> dict[str, dict[str, str]]:
@@ -220,30 +226,29 @@ def checked(name: str) -> str:
     return name
 
 
-async def create_view(conn: Connection) -> str:
-    """Make an empty view in a new schema and return its name (not yet live)."""
+async def create_view(conn: Connection, *, bulk: bool = False) -> str:
+    """Make an empty view in a new schema and return its name (not yet live).
+
+    ``bulk`` (a replay filling it from the topics) leaves out the indexes that only reads
+    use: one sorted build of each at the end (:func:`prepare`) costs far less than keeping
+    them up to date row by row. The view must not go live before :func:`prepare`.
+    """
     generation = await conn.fetchval("SELECT nextval('coordination.view_generation')")
     name = checked(f"view_{generation}")
     async with conn.transaction():
         for statement in _DDL.format(s=name).split(";\n"):
             if statement.strip():
                 await conn.execute(statement)
-        await _prepare_reads(conn, name)
+        await prepare(conn, name, APPLY_INDEXES if bulk else tuple(INDEXES))
     return name
 
 
-async def _prepare_reads(conn: Connection, name: str) -> None:
-    """Make the read indexes the view lacks (only those: creating an index locks out writes)
-    and turn off parallel plans of its tables."""
-    present = set(
-        await conn.fetchval(
-            "SELECT coalesce(array_agg(indexname), '{}') FROM pg_indexes WHERE schemaname = $1",
-            checked(name),
-        )
-    )
-    for index, target in READ_INDEXES.items():
-        if index not in present:
-            await conn.execute(f"CREATE INDEX {index} ON {target.format(s=name)}")
+async def prepare(conn: Connection, name: str, indexes: Iterable[str] = tuple(INDEXES)) -> None:
+    """Make those of ``indexes`` the view lacks (only those: creating an index locks out
+    writes) and turn off parallel plans of its tables (the read API's queries take about a
+    millisecond, starting parallel workers about ten)."""
+    for index in await _missing(conn, name, indexes):
+        await conn.execute(_create_index(index, name))
     serial = await conn.fetch(
         "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname = $1 AND c.relkind = 'r' "
@@ -252,6 +257,38 @@ async def _prepare_reads(conn: Connection, name: str) -> None:
     )
     for table in sorted(set(VIEW_TABLES) - {r["relname"] for r in serial}):
         await conn.execute(f"ALTER TABLE {name}.{table} SET (parallel_workers = 0)")
+
+
+async def _missing(conn: Connection, name: str, indexes: Iterable[str]) -> list[str]:
+    present = set(
+        await conn.fetchval(
+            "SELECT coalesce(array_agg(indexname), '{}') FROM pg_indexes WHERE schemaname = $1",
+            checked(name),
+        )
+    )
+    return [index for index in indexes if index not in present]
+
+
+def _create_index(index: str, name: str) -> str:
+    return f"CREATE INDEX {index} ON {INDEXES[index].format(s=checked(name))}"
+
+
+async def finish_bulk(pool: asyncpg.Pool, name: str, lanes: int = 2) -> None:
+    """Build the indexes a bulk view was made without, ``lanes`` at once (each is one core's
+    sort; builds on one table share its lock), then its tables' statistics."""
+    async with pool.acquire() as conn:
+        missing = await _missing(conn, name, INDEXES)
+
+    async def build(share: Sequence[str]) -> None:
+        async with pool.acquire() as conn:
+            for index in share:
+                await conn.execute(_create_index(index, name))
+
+    await asyncio.gather(*(build(missing[i::lanes]) for i in range(lanes)))
+    async with pool.acquire() as conn:
+        await prepare(conn, name)
+        tables = ", ".join(f"{checked(name)}.{t}" for t in ("applied_events", *VIEW_TABLES))
+        await conn.execute(f"ANALYZE {tables}")
 
 
 async def live_schema(conn: Connection) -> str | None:
@@ -269,7 +306,7 @@ async def ensure_live_view(conn: Connection) -> str:
             name = await create_view(conn)
             await conn.execute("INSERT INTO coordination.live_view (schema_name) VALUES ($1)", name)
         else:
-            await _prepare_reads(conn, name)
+            await prepare(conn, name)
     return name
 
 
