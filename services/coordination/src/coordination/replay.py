@@ -1,11 +1,12 @@
 """Replay: rebuild the view from the topics into a fresh schema, then switch over.
 
-1. Make an empty ``view_<n>``; read every partition from its beginning to the end offsets
-   taken at the start (the erasures topic first, so erased subjects never reappear), applying
-   batches with the same ``apply_batch`` as the live consumer, with a progress bar. The area
-   topics' partitions are shared out among ``replay_workers`` processes (parsing is Python, so
-   one process uses one core); their transactions meet only on the count cells, which every
-   batch writes last, in key order.
+1. Make an empty ``view_<n>`` without the indexes only reads use; read every partition from
+   its beginning to the end offsets taken at the start (the erasures topic first, so erased
+   subjects never reappear), applying batches with the same ``apply_batch`` as the live
+   consumer, with a progress bar; then build those indexes. The area topics' partitions are
+   shared out by their records among ``replay_workers`` processes (parsing is Python, so one
+   process uses at most one core); their transactions meet only on the count cells, which
+   every batch writes last, in key order.
 2. Switch-over, holding the advisory lock that pauses the live consumer between batches:
    bring both views to the same positions (the new one, or the live one if it lagged; records
    the live view had not yet seen are dead-lettered as the live consumer would), compare the
@@ -153,23 +154,6 @@ async def rebuild(  # noqa: PLR0913 - the rebuild's inputs, explicit
     """Apply ``ranges`` to ``schema`` (made with ``create_view(bulk=True)``): the erasures
     first, in this process, then the area topics in ``settings.replay_workers`` processes;
     the dead letters skipped; then the indexes left out while filling it."""
-    dead = await _fill(
-        settings, consumer=consumer, pool=pool, schema=schema, ranges=ranges, progress=progress
-    )
-    progress.out.write("\nindexing the new view\n")
-    await schemas.finish_bulk(pool, schema, lanes=settings.replay_workers)
-    return dead
-
-
-async def _fill(  # noqa: PLR0913 - the rebuild's inputs, explicit
-    settings: Settings,
-    *,
-    consumer: Any,
-    pool: asyncpg.Pool,
-    schema: str,
-    ranges: Sequence[Range],
-    progress: Progress,
-) -> int:
     sink = CountingSink()
     erasures = [r for r in ranges if r[0] == ERASURES.name]
     areas = [r for r in ranges if r[0] != ERASURES.name and r[2] < r[3]]
@@ -180,7 +164,17 @@ async def _fill(  # noqa: PLR0913 - the rebuild's inputs, explicit
         await _read_ranges(
             consumer, pool, schema, areas, sink=sink, progress=progress, batch_size=n
         )
-        return sink.dead
+    else:
+        sink.dead += await _in_workers(settings, schema, shares, progress)
+    progress.out.write("\nindexing the new view\n")
+    await schemas.finish_bulk(pool, schema, lanes=settings.replay_workers)
+    return sink.dead
+
+
+async def _in_workers(
+    settings: Settings, schema: str, shares: Sequence[Sequence[Range]], progress: Progress
+) -> int:
+    """Each share read by a process of its own; their dead letters counted."""
     spawn = multiprocessing.get_context("spawn")
     done: Synchronized[int] = spawn.Value("q", 0)
     with ProcessPoolExecutor(
@@ -200,7 +194,7 @@ async def _fill(  # noqa: PLR0913 - the rebuild's inputs, explicit
             now = done.value
             progress.add(now - reported)
             reported = now
-        return sink.dead + sum(await asyncio.gather(*futures))
+        return sum(await asyncio.gather(*futures))
 
 
 def balanced(ranges: Sequence[Range], n: int) -> list[list[Range]]:
