@@ -167,6 +167,7 @@ class Run:
         }
         r.details["cpu_seconds"] = sampler.cpu
         r.details["phase_seconds"] = {k: round(v, 2) for k, v in sampler.seconds.items()}
+        r.details["settled_seconds"] = sampler.settled
 
     def _costs(self, sampler: Sampler, phase: str, events: int) -> str:
         """CPU per event of the busiest groups, and what the rest of the machine used."""

@@ -24,6 +24,21 @@ def machine_busy() -> float:
     return (sum(ticks) - idle) / os.sysconf("SC_CLK_TCK")
 
 
+async def quiet(cores: float = 0.5, longest: float = 60.0) -> float:
+    """Wait until the whole machine keeps fewer than ``cores`` busy over a second, at most
+    ``longest`` seconds; the seconds waited. What a phase left behind (Zipkin storing the
+    spans of every event traced, autovacuum of the tables it filled, the live view applying
+    a top-up) then no longer counts in the next phase's figure. The idle stack keeps about
+    0.2 cores busy (replicas and Kafka polling, the servers' timers)."""
+    started = time.monotonic()
+    while time.monotonic() - started < longest:
+        busy = machine_busy()
+        await asyncio.sleep(1.0)
+        if machine_busy() - busy < cores:
+            break
+    return round(time.monotonic() - started, 1)
+
+
 @dataclass
 class Sampler:
     """The CPU seconds each group of processes used in a phase (``other``: the rest of the
@@ -39,11 +54,15 @@ class Sampler:
     peak_total: dict[str, int] = field(default_factory=dict)
     cpu: dict[str, dict[str, float]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    #: Seconds each phase waited for the machine to be quiet before it started.
+    settled: dict[str, float] = field(default_factory=dict)
 
     @contextlib.asynccontextmanager
     async def phase(self, name: str, *, memory: bool = False) -> AsyncIterator[None]:
-        """Account a phase; ``memory``: also sample memory (reading every process's
-        smaps costs CPU, so only where the peak is wanted)."""
+        """Account a phase, once the machine is quiet (:func:`quiet`); ``memory``: also
+        sample memory (reading every process's smaps costs CPU, so only where the peak is
+        wanted)."""
+        self.settled[name] = await quiet()
         self.pids = self.find()
         before, busy = snapshot(self.pids, memory_too=False), machine_busy()
         started = time.monotonic()
