@@ -21,3 +21,12 @@ def sample(event_type: str) -> dict[str, Any]:
     event["id"] = str(uuid.uuid4())
     event["correlationid"] = event["id"]
     return event
+
+
+_NO_DIGITS = str.maketrans("0123456789", "ghijklmnop")
+
+
+def local_id() -> str:
+    """A random local id (a reserve number, an alias) without digits: a random hex id holds a
+    valid identity number about once in a few thousand, and its reference is refused."""
+    return "alias-" + uuid.uuid4().hex.translate(_NO_DIGITS)

@@ -26,6 +26,7 @@ from samverkan_contracts.events.outreach import (
 )
 from samverkan_contracts.events.plans import OutreachPlanUpdated, PlanStatus
 from samverkan_contracts.subjects import subject_ref_from_local_id
+from tests.support.events import local_id
 from tests.support.harness import (
     Tokens,
     TopicReader,
@@ -47,7 +48,7 @@ def event(data: EventData, district: str, actororg: str) -> CloudEvent[EventData
 
 
 def new_subject() -> str:
-    return subject_ref_from_local_id("kungsholmen", uuid.uuid4().hex, os.urandom(32))
+    return subject_ref_from_local_id("kungsholmen", local_id(), os.urandom(32))
 
 
 def contact(*, subject_ref: str | None = None) -> ContactMade:

@@ -25,6 +25,7 @@ from samverkan_contracts.events.trafficking import (
     TraffickingIndicator,
 )
 from samverkan_contracts.subjects import subject_ref_from_local_id
+from tests.support.events import local_id
 from tests.support.harness import (
     Tokens,
     TopicReader,
@@ -47,7 +48,7 @@ def event(data: EventData, district: str = "norrmalm") -> CloudEvent[EventData]:
 def suspicion(case_id: uuid.UUID | None = None) -> SuspicionRegistered:
     return SuspicionRegistered(
         case_id=case_id or uuid.uuid4(),
-        subject_ref=subject_ref_from_local_id("socialtjanst", uuid.uuid4().hex, os.urandom(32)),
+        subject_ref=subject_ref_from_local_id("socialtjanst", local_id(), os.urandom(32)),
         indicators=(TraffickingIndicator.DEBT_BONDAGE, TraffickingIndicator.DOCUMENTS_TAKEN),
         origin=CoarseOrigin.EU_EEA,
         age_band=AgeBand.AGE_18_24,
