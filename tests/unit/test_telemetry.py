@@ -292,6 +292,21 @@ def test_a_uuid_that_looks_like_a_number_is_left_alone() -> None:
     assert redact(f"event {lookalike}") == f"event {lookalike}"
 
 
+def test_the_sign_in_callbacks_code_is_not_in_the_access_log(
+    log_lines: Callable[[], list[dict[str, Any]]],
+) -> None:
+    code = f"{uuid.uuid4()}.{uuid.uuid4()}"
+    callback = f"/auth/callback?state=abc&code={code}"
+    access = logging.getLogger("uvicorn.access")
+    line = '%s - "%s %s HTTP/%s" %d'  # uvicorn's access log format and arguments
+    access.info(line, "127.0.0.1:5", "GET", callback, "1.1", 303)
+    access.info(line, "127.0.0.1:5", "GET", "/overview?district=kista", "1.1", 200)
+    callback_line, read_line = log_lines()
+    assert code not in json.dumps(callback_line)
+    assert callback_line["message"] == '127.0.0.1:5 - "GET /auth/callback?[redacted] HTTP/1.1" 303'
+    assert "/overview?district=kista" in read_line["message"]
+
+
 def test_configuring_twice_leaves_one_handler(
     log_lines: Callable[[], list[dict[str, Any]]],
 ) -> None:

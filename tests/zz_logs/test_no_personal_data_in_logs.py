@@ -15,6 +15,7 @@ import uuid
 
 import httpx
 
+from samverkan_common.logging import UUID_IN_TEXT
 from samverkan_contracts.idnumbers import contains_identity_number, luhn_check_digit
 from samverkan_contracts.subjects import SUBJECT_REF_PATTERN
 from tests.conftest import RUN_LOG
@@ -81,10 +82,12 @@ async def test_no_identity_number_or_subject_reference_in_any_log_line() -> None
         if path.exists()
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
     ]
+    # UUIDs are random ids the logs keep as they are (samverkan_common.logging.redact); one in
+    # some thousands holds digits that read as an identity number
     leaks = [
-        (name, "identity number" if contains_identity_number(line) else "subject reference")
+        (name, "identity number" if number else "subject reference")
         for name, line in lines
-        if contains_identity_number(line) or SUBJECT.search(line)
+        if (number := contains_identity_number(UUID_IN_TEXT.sub(" ", line))) or SUBJECT.search(line)
     ]
     assert leaks == []
     # the workload's personal data did reach the logs, masked: the scan had something to find

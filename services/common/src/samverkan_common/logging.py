@@ -48,7 +48,9 @@ _SUBJECT = re.compile(SUBJECT_REF_PATTERN.removeprefix("^").removesuffix("$"))
 # Where a number may be: 6 or 8 digits, at most one separator, 4 digits, between non-digits.
 # Every candidate is confirmed by the contracts' checker before it is masked.
 _CANDIDATE = re.compile(r"(?<!\d)\d{6}(?:\d{2})?\D?\d{4}(?!\d)")
-_UUID = re.compile(
+#: A UUID inside a text: random ids, kept as they are (one in some thousands holds digits that
+#: read as an identity number, and masking it would break the id an operator looks for).
+UUID_IN_TEXT = re.compile(
     r"((?<![0-9A-Fa-f])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-"
     r"[0-9A-Fa-f]{12}(?![0-9A-Fa-f]))"
 )
@@ -67,7 +69,7 @@ def _mask_numbers(text: str) -> str:
 def redact(text: str) -> str:
     """``text`` with identity numbers and subject references masked (UUIDs kept as they are)."""
     text = _SUBJECT.sub(SUBJECT_MASK, text)
-    pieces = _UUID.split(text)  # odd indexes are the UUIDs themselves
+    pieces = UUID_IN_TEXT.split(text)  # odd indexes are the UUIDs themselves
     return "".join(p if i % 2 else _mask_numbers(p) for i, p in enumerate(pieces))
 
 
@@ -84,6 +86,19 @@ def redact_value(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [redact_value(v) for v in value]
     return value
+
+
+class SignInQueryFilter(logging.Filter):
+    """The sign-in callback's query (authorization code, state, session) is a credential:
+    its access log lines keep the path only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if record.name == "uvicorn.access" and isinstance(args, tuple) and len(args) >= 3:  # noqa: PLR2004 - uvicorn's (client, method, path, ...)
+            path = args[2]
+            if isinstance(path, str) and path.startswith("/auth/") and "?" in path:
+                record.args = (*args[:2], path.partition("?")[0] + "?[redacted]", *args[3:])
+        return True
 
 
 class RedactionFilter(logging.Filter):
@@ -137,6 +152,7 @@ def configure_logging(
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.set_name(HANDLER_NAME)
     handler.addFilter(TraceContextFilter())
+    handler.addFilter(SignInQueryFilter())
     handler.addFilter(RedactionFilter())
     handler.setFormatter(
         RedactingJsonFormatter(
