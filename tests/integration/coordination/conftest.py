@@ -22,6 +22,7 @@ from samverkan_contracts.base import EventData
 from samverkan_contracts.envelope import CloudEvent, to_kafka
 from tests.stack import STACK
 from tests.support.db import connect
+from tests.support.tokens import client_token, person_token
 
 pytestmark = pytest.mark.integration
 
@@ -119,29 +120,14 @@ async def in_view(pool: asyncpg.Pool, sql: str, *args: Any) -> Any:
         return await conn.fetch(sql.format(s=schema), *args)
 
 
-_TOKENS: dict[str, str] = {}
-
-
 async def token(who: str) -> str:
     """An access token: ``org-<code>``/``ops-monitor``/``audit-reader`` by client credentials,
     a demo person (``anna.specialist``) by password; secrets are the realm's development ones
     (deploy/keycloak/README.md)."""
-    if who.startswith(("org-", "ops-", "audit-")):
-        secret = f"dev-{who.removeprefix('org-')}-secret"
-        form = {"grant_type": "client_credentials", "client_id": who, "client_secret": secret}
-    else:
-        form = {
-            "grant_type": "password",
-            "client_id": "samverkan-dashboard",
-            "username": who,
-            "password": f"demo-{who}",
-            "scope": "openid",
-        }
-    async with httpx.AsyncClient(timeout=30) as client:
-        response = await client.post(STACK.token_url, data=form)
-    response.raise_for_status()
-    access: str = response.json()["access_token"]
-    return access
+    async with httpx.AsyncClient(timeout=30) as http:
+        if who.startswith(("org-", "ops-", "audit-")):
+            return await client_token(http, who)
+        return await person_token(http, who)
 
 
 def bearer(access: str) -> dict[str, str]:
