@@ -246,9 +246,7 @@ class Run:
     async def _p1a_all(self, templates: Templates, watcher: view.Watcher, sampler: Sampler) -> None:
         """P1a again with every event traced, as the local stack traces them."""
         s = self.sizes
-        templates.traced = 1.0
-        records = templates.records(s.p1a_all_events)
-        templates.traced = s.traced_share
+        records = templates.records(s.p1a_all_events, traced=1.0)
         say(f"P1a-all: {len(records):,} events, every one traced")
         async with sampler.phase("P1a-all"):
             t = await figures.p1a(self.stack.kafka_bootstrap, watcher, records)

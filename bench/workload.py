@@ -326,21 +326,22 @@ class Templates:
         self._next = 0
         self._made = 0
 
-    def block(self) -> list[Prepared]:
+    def block(self, traced: float | None = None) -> list[Prepared]:
         """The next block, on the stream's current day (``PER_DAY`` events a day, a year
-        round)."""
+        round); ``traced``: the share marked sampled, if not ``self.traced``."""
         template = self._blocks[self._next % len(self._blocks)]
         self._next += 1
         day = self._base + timedelta(days=(self._made // PER_DAY) % 365)
-        records = template.copy(day, self._base, self.traced)
+        share = self.traced if traced is None else traced
+        records = template.copy(day, self._base, share)
         self._made += len(records)
         return records
 
-    def records(self, n: int) -> list[Prepared]:
+    def records(self, n: int, traced: float | None = None) -> list[Prepared]:
         """``n`` records: whole blocks, the last one cut short."""
         out: list[Prepared] = []
         while len(out) < n:
-            out.extend(self.block())
+            out.extend(self.block(traced))
         return out[:n]
 
     def stream(self) -> Iterator[Prepared]:

@@ -230,8 +230,8 @@ async def create_view(conn: Connection, *, bulk: bool = False) -> str:
     """Make an empty view in a new schema and return its name (not yet live).
 
     ``bulk`` (a replay filling it from the topics) leaves out the indexes that only reads
-    use: one sorted build of each at the end (:func:`prepare`) costs far less than keeping
-    them up to date row by row. The view must not go live before :func:`prepare`.
+    use: one sorted build of each at the end (:func:`finish_bulk`) costs far less than
+    keeping them up to date row by row. The view must not go live before :func:`finish_bulk`.
     """
     generation = await conn.fetchval("SELECT nextval('coordination.view_generation')")
     name = checked(f"view_{generation}")
@@ -285,8 +285,7 @@ async def finish_bulk(pool: asyncpg.Pool, name: str, lanes: int = 2) -> None:
                 await conn.execute(_create_index(index, name))
 
     await asyncio.gather(*(build(missing[i::lanes]) for i in range(lanes)))
-    async with pool.acquire() as conn:
-        await prepare(conn, name)
+    async with pool.acquire() as conn:  # parallel plans were turned off as it was made
         tables = ", ".join(f"{checked(name)}.{t}" for t in ("applied_events", *VIEW_TABLES))
         await conn.execute(f"ANALYZE {tables}")
 
