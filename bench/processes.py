@@ -17,6 +17,7 @@ of the stack, a stack service, or one of the benchmark's own).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import subprocess
@@ -57,7 +58,7 @@ class Services:
     traced_share: float = 1.0
     running: dict[str, Spawned] = field(default_factory=dict)
 
-    def _spawn(self, name: str, args: list[str], env: Mapping[str, str], port: int | None) -> None:
+    def spawn(self, name: str, args: list[str], env: Mapping[str, str], port: int | None) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
         with (self.logs / f"{name}.log").open("ab") as log:
             process = subprocess.Popen(  # noqa: S603 - our own interpreter and modules
@@ -72,7 +73,7 @@ class Services:
     def start_services(self) -> None:
         base = self.stack.bench_port
         n = 5 + self.replicas
-        ports = [base + i for i in range(n)] if base else [free_port() for _ in range(n)]
+        ports = [base + i for i in range(n)] if base else free_ports(n)
         dashboard, *domain = ports[:5]
         coordination, *more = ports[5:]
         for service, port in zip(DOMAIN, domain, strict=True):
@@ -82,23 +83,23 @@ class Services:
                 f"{prefix}_HTTP_PORT": str(port),
                 f"{prefix}_DATABASE_SCHEMA": BENCH_SCHEMA,
             }
-            self._spawn(service, [service], env, port)
+            self.spawn(service, [service], env, port)
         env = {
             **self.stack.service_env("coordination", self.traced_share),
             "COORDINATION_HTTP_PORT": str(coordination),
             "COORDINATION_CONSUMER_GROUP": BENCH_GROUP,
             "COORDINATION_BATCH_SIZE": str(self.batch_size),
         }
-        self._spawn("coordination", ["coordination", "serve"], env, coordination)
+        self.spawn("coordination", ["coordination", "serve"], env, coordination)
         for i, port in enumerate(more, start=2):  # replicas: the same group shares partitions
             env = env | {"COORDINATION_HTTP_PORT": str(port)}
-            self._spawn(f"coordination-{i}", ["coordination", "serve"], env, port)
+            self.spawn(f"coordination-{i}", ["coordination", "serve"], env, port)
         env = {
             "DASHBOARD_HTTP_PORT": str(dashboard),
             "DASHBOARD_COORDINATION_URL": f"http://127.0.0.1:{coordination}",
             "DASHBOARD_KEYCLOAK_ISSUER": self.stack.issuer,
         }
-        self._spawn("dashboard", ["dashboard"], env, dashboard)
+        self.spawn("dashboard", ["dashboard"], env, dashboard)
 
     async def ready(self, seconds: float = 120.0) -> None:
         """Wait until every service answers ``/health/ready``."""
@@ -107,15 +108,25 @@ class Services:
             for s in self.running.values():
                 while s.port is not None:
                     if s.process.poll() is not None:
-                        raise RuntimeError(f"{s.name} exited; see {self.logs / s.name}.log")
+                        raise RuntimeError(self._why(s.name, "exited"))
                     try:
                         if (await http.get(f"{s.url}/health/ready")).status_code == 200:  # noqa: PLR2004
                             break
                     except httpx.HTTPError:
                         pass
                     if time.monotonic() > deadline:
-                        raise RuntimeError(f"{s.name} not ready; see {self.logs / s.name}.log")
+                        raise RuntimeError(self._why(s.name, "not ready"))
                     await asyncio.sleep(0.5)
+
+    def _why(self, name: str, what: str) -> str:
+        """``what`` happened to ``name``, with the end of its log (the log may be gone by the
+        time anyone reads the error: CI keeps only what the run printed)."""
+        log = self.logs / f"{name}.log"
+        try:
+            tail = "\n".join(log.read_text(errors="replace").splitlines()[-30:])
+        except OSError as e:
+            tail = f"(no log: {e})"
+        return f"{name} {what}; the end of {log}:\n{tail}"
 
     def stop(self, name: str | None = None) -> None:
         """SIGTERM (graceful shutdown), then SIGKILL after 30 s."""
@@ -134,12 +145,14 @@ class Services:
         return {s.process.pid: f"bench {s.name.split('-')[0]}" for s in self.running.values()}
 
 
-def free_port() -> int:
-    """A port nothing listens on now (the system's choice)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+def free_ports(n: int) -> list[int]:
+    """``n`` different ports nothing listens on now (the system's choice). The probes stay
+    bound until all are chosen: one closed before the next is bound may be handed out again."""
+    with contextlib.ExitStack() as probes:
+        sockets = [probes.enter_context(socket.socket()) for _ in range(n)]
+        for probe in sockets:
+            probe.bind(("127.0.0.1", 0))
+        return [int(probe.getsockname()[1]) for probe in sockets]
 
 
 # --- what processes cost ---------------------------------------------------------------

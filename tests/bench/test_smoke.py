@@ -5,12 +5,15 @@ itself is judged by ``make bench`` as ratios to baselines of the same run, never
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from bench.config import Stack
+from bench.processes import Services, free_ports
 from bench.report import Figure, Results
 from bench.workload import BLOCK, HttpBatches, Templates
 from samverkan_contracts.envelope import from_kafka
@@ -46,6 +49,21 @@ def test_the_report_puts_figures_beside_their_baselines(tmp_path: Path) -> None:
     written = json.loads(results.write(tmp_path).read_text())
     assert written["ratios"]["P1a"]["rate"] == 0.6
     assert (tmp_path / "latest.json").exists()
+
+
+def test_the_services_get_different_free_ports() -> None:
+    ports = free_ports(64)
+    assert len(set(ports)) == len(ports)
+    for port in ports:  # and nothing holds them any more
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", port))
+
+
+async def test_a_service_that_exits_at_start_says_why_in_the_error(tmp_path: Path) -> None:
+    services = Services(Stack(), tmp_path, batch_size=1)
+    services.spawn("failing", ["bench.no_such_module"], {}, free_ports(1)[0])
+    with pytest.raises(RuntimeError, match=r"(?s)failing exited.*No module named"):
+        await services.ready(seconds=30)
 
 
 @pytest.mark.integration

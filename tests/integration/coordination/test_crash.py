@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 import uuid
 from collections.abc import AsyncIterator
@@ -21,18 +20,12 @@ from coordination.store.schema import live_schema, positions, q
 from tests.integration.coordination import factories as f
 from tests.integration.coordination.conftest import eventually, stack_settings
 from tests.stack import STACK
+from tests.support.processes import free_port
 
 pytestmark = pytest.mark.integration
 
 DISTRICTS = ("hagersten", "liljeholmen", "enskede-arsta")
 PER_DISTRICT = 2000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @pytest.fixture
@@ -75,7 +68,7 @@ async def test_kill_9_mid_stream_then_restart_gives_the_exact_totals(
         "COORDINATION_DATABASE_PORT": str(STACK.pg_port),
         "COORDINATION_KAFKA_BOOTSTRAP": STACK.kafka_bootstrap,
         "COORDINATION_KEYCLOAK_ISSUER": STACK.issuer,
-        "COORDINATION_HTTP_PORT": str(_free_port()),
+        "COORDINATION_HTTP_PORT": str(free_port()),
         "COORDINATION_CONSUMER_GROUP": f"coordination-crash-{uuid.uuid4()}",
         "COORDINATION_BATCH_SIZE": "50",
     }
