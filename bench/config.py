@@ -36,7 +36,7 @@ class Stack:
     keycloak_port: int = field(default_factory=lambda: _port("KEYCLOAK_PORT", 18080))
     zipkin_port: int = field(default_factory=lambda: _port("ZIPKIN_PORT", 9411))
     #: First of the ports the benchmark's own service processes listen on (0: free ports
-    #: chosen by the system, so that runs on several stacks of one machine never meet).
+    #: picked at random, so that runs on several stacks of one machine never meet).
     bench_port: int = field(default_factory=lambda: _port("BENCH_PORT", 0))
 
     @property

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -34,6 +35,7 @@ from bench.config import BENCH_GROUP, BENCH_SCHEMA, ROOT, Stack
 DOMAIN = ("prevention", "outreach", "treatment", "trafficking")
 _TICK = os.sysconf("SC_CLK_TCK")
 _PAGE = os.sysconf("SC_PAGE_SIZE")
+_LOWEST_PORT = 20000  # of those free_ports tries (below: well-known and registered services)
 
 
 @dataclass
@@ -146,13 +148,22 @@ class Services:
 
 
 def free_ports(n: int) -> list[int]:
-    """``n`` different ports nothing listens on now (the system's choice). The probes stay
-    bound until all are chosen: one closed before the next is bound may be handed out again."""
+    """``n`` different ports nothing listens on now, from below the range the system hands
+    out to outgoing connections (services make many as they start, and one could take a port
+    before its service binds it). The probes stay bound until all ``n`` are found."""
+    first_outgoing = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    found: list[int] = []
     with contextlib.ExitStack() as probes:
-        sockets = [probes.enter_context(socket.socket()) for _ in range(n)]
-        for probe in sockets:
-            probe.bind(("127.0.0.1", 0))
-        return [int(probe.getsockname()[1]) for probe in sockets]
+        for port in random.sample(range(_LOWEST_PORT, first_outgoing), k=200):
+            probe = probes.enter_context(socket.socket())
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            found.append(port)
+            if len(found) == n:
+                return found
+    raise RuntimeError(f"found only {len(found)} of {n} free ports")
 
 
 # --- what processes cost ---------------------------------------------------------------

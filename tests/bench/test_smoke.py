@@ -54,6 +54,8 @@ def test_the_report_puts_figures_beside_their_baselines(tmp_path: Path) -> None:
 def test_the_services_get_different_free_ports() -> None:
     ports = free_ports(64)
     assert len(set(ports)) == len(ports)
+    first_outgoing = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    assert max(ports) < first_outgoing  # no outgoing connection can take one
     for port in ports:  # and nothing holds them any more
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", port))
