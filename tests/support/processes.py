@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.processes import free_ports
 from tests.stack import STACK
 
 #: The output of every service process the tests started (scanned by tests/zz_logs).
@@ -26,10 +26,8 @@ STARTED: list[ServiceProcess] = []
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    """A free port no outgoing connection can take before the service binds it."""
+    return free_ports(1)[0]
 
 
 @dataclass
