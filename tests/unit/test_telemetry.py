@@ -13,9 +13,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from opentelemetry import baggage, trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 from pydantic import ValidationError
 
 from samverkan_common.logging import (
@@ -27,9 +30,11 @@ from samverkan_common.logging import (
 )
 from samverkan_common.telemetry import (
     TelemetrySettings,
+    drops_unsampled_parents,
     extract_context,
     inject_context,
     setup_telemetry,
+    unsampled,
 )
 from samverkan_contracts.idnumbers import luhn_check_digit
 from samverkan_contracts.subjects import is_subject_ref
@@ -178,6 +183,66 @@ def test_baggage_travels_with_the_trace(
 def test_outside_a_span_nothing_is_injected() -> None:
     setup_telemetry(SERVICE, settings=QUIET, set_global=False)
     assert "traceparent" not in inject_context()
+
+
+@pytest.mark.parametrize(
+    ("sampler", "argument", "drops"),
+    [
+        ("parentbased_always_on", "", True),
+        ("parentbased_traceidratio", "0.01", True),
+        ("parentbased_traceidratio", "1", True),
+        ("always_off", "", True),
+        ("always_on", "", False),
+        ("traceidratio", "0.5", False),
+    ],
+)
+def test_a_provider_says_whether_it_drops_spans_under_unsampled_parents(
+    monkeypatch: pytest.MonkeyPatch, *, sampler: str, argument: str, drops: bool
+) -> None:
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER", sampler)
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER_ARG", argument)
+    provider = setup_telemetry(SERVICE, settings=QUIET, set_global=False)
+    assert drops_unsampled_parents(provider) is drops
+
+
+_hex = "0123456789abcdef"
+_traceparents = st.builds(
+    "{}-{}-{}-{}{}".format,
+    st.sampled_from(["00", "00", "01", "ff"]),
+    st.text(_hex, min_size=32, max_size=32) | st.just("0" * 32),
+    st.text(_hex, min_size=16, max_size=16) | st.just("0" * 16),
+    st.text(_hex, min_size=2, max_size=2) | st.text(_hex + "G", max_size=3),
+    st.sampled_from(["", "", "-extra", " "]),
+)
+_parent_based = [TracerProvider(sampler=ParentBased(TraceIdRatioBased(r))) for r in (0, 1)]
+
+
+@given(traceparent=_traceparents | st.text(max_size=60))
+def test_a_context_said_unsampled_gets_a_span_that_records_nothing(traceparent: str) -> None:
+    """What a consumer skips when the provider drops unsampled parents: the span the full
+    path makes for it is never recording, under the parent-based sampler at any ratio; a
+    valid context whose flags say "sampled" is never skipped."""
+    carrier = {"traceparent": traceparent}
+    recording = [
+        provider.get_tracer(__name__).start_span("x", context=extract_context(carrier))
+        for provider in _parent_based
+    ]
+    if unsampled(carrier):
+        assert not any(span.is_recording() for span in recording)
+    parent = trace.get_current_span(extract_context(carrier)).get_span_context()
+    if parent.is_valid and parent.trace_flags.sampled:
+        assert not unsampled(carrier)
+
+
+def test_only_a_valid_context_marked_not_sampled_is_unsampled() -> None:
+    trace_id, span_id = "0af7651916cd43dd8448eb211c803101", "b7ad6b7169203331"
+    assert unsampled({"traceparent": f"00-{trace_id}-{span_id}-00"})
+    assert unsampled({"traceparent": f"00-{trace_id}-{span_id}-02"})
+    assert not unsampled({"traceparent": f"00-{trace_id}-{span_id}-01"})
+    assert not unsampled({"traceparent": f"00-{trace_id}-{span_id}-03"})
+    assert not unsampled({"traceparent": f"00-{'0' * 32}-{span_id}-00"})  # invalid: a root
+    assert not unsampled({"traceparent": f"00-{trace_id}-{span_id}-00-more"})
+    assert not unsampled({})
 
 
 def test_a_malformed_traceparent_starts_a_new_trace() -> None:

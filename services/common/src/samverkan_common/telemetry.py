@@ -23,6 +23,7 @@ and out of a ``dict[str, str]`` carrier (HTTP headers, outbox rows).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 from opentelemetry import propagate, trace
@@ -33,6 +34,7 @@ from opentelemetry.propagators.composite import CompositePropagator
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
+from opentelemetry.sdk.trace.sampling import Decision
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -158,3 +160,37 @@ def carrier_of(headers: Iterable[tuple[str, bytes]]) -> dict[str, str]:
 
 
 _TRACE_HEADERS = frozenset({"traceparent", "tracestate", "baggage"})
+
+#: A ``traceparent`` the W3C propagator accepts (version 00, ids not all zero, nothing after
+#: the flags) whose flags say "not sampled" (the lowest bit, so the last hex digit is even).
+_UNSAMPLED = re.compile(r"00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f][02468ace]")
+_EXTREME_TRACE_IDS = (1, 2**128 - 1)
+
+
+def unsampled(carrier: Mapping[str, str]) -> bool:
+    """Whether ``carrier`` holds a valid trace context whose flags say "not sampled"."""
+    traceparent = carrier.get("traceparent")
+    return traceparent is not None and _UNSAMPLED.fullmatch(traceparent) is not None
+
+
+def drops_unsampled_parents(provider: object | None = None) -> bool:
+    """Whether ``provider`` (the global one if not given) makes nothing but non-recording
+    spans under a remote parent that is not sampled, so that a consumer may skip making a
+    span for a record whose :func:`unsampled` trace context says so.
+
+    Asked of the provider's sampler, with the smallest and the largest trace id (a ratio
+    sampler keeps the one and drops the other): true for every ``parentbased_*`` sampler and
+    ``always_off``, false for ``always_on`` and a bare ``traceidratio``. A provider without a
+    sampler to ask (before :func:`setup_telemetry`) gets false: spans are made as usual.
+    """
+    sampler = getattr(provider or trace.get_tracer_provider(), "sampler", None)
+    if sampler is None:
+        return False
+    parent = trace.NonRecordingSpan(
+        trace.SpanContext(trace_id=1, span_id=1, is_remote=True, trace_flags=trace.TraceFlags(0))
+    )
+    context = trace.set_span_in_context(parent)
+    return all(
+        sampler.should_sample(context, trace_id, "probe").decision is Decision.DROP
+        for trace_id in _EXTREME_TRACE_IDS
+    )
